@@ -1,0 +1,9 @@
+import { parseConfig } from './schema';
+
+export default {
+  // Defaults and env fallbacks are applied by parseConfig, so that one function decides them.
+  default: {},
+  validator(config: unknown) {
+    parseConfig(config, process.env);
+  },
+};

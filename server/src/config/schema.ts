@@ -1,0 +1,180 @@
+import * as yup from 'yup';
+
+/** The four settings the plugin cannot work without, with the env variable each falls back to. */
+export const REQUIRED_SETTINGS = {
+  clientKey: 'CLIENT_KEY',
+  clientSecret: 'CLIENT_SECRET',
+  redirectAppUrl: 'REDIRECT_APP_URL',
+  strapiUrl: 'STRAPI_URL',
+} as const;
+
+/** Optional settings and their env fallbacks; every one has a safe default below. */
+export const OPTIONAL_SETTINGS = {
+  scopes: 'TIKTOK_SCOPES',
+  identityField: 'TIKTOK_IDENTITY_FIELD',
+  emailDomain: 'TIKTOK_EMAIL_DOMAIN',
+  tokenDelivery: 'TIKTOK_TOKEN_DELIVERY',
+  apiBaseUrl: 'TIKTOK_API_BASE_URL',
+  timeoutMs: 'TIKTOK_TIMEOUT_MS',
+} as const;
+
+export type RequiredSetting = keyof typeof REQUIRED_SETTINGS;
+export type RequiredEnvName = (typeof REQUIRED_SETTINGS)[RequiredSetting];
+type OptionalSetting = keyof typeof OPTIONAL_SETTINGS;
+
+export const BASIC_SCOPE = 'user.info.basic';
+export const TIKTOK_API_BASE_URL = 'https://open.tiktokapis.com';
+
+export const DEFAULTS = {
+  scopes: [BASIC_SCOPE],
+  identityField: 'union_id',
+  emailDomain: 'tiktok.com',
+  tokenDelivery: 'query',
+  apiBaseUrl: TIKTOK_API_BASE_URL,
+  timeoutMs: 8000,
+} as const;
+
+export interface PluginConfig {
+  /** Unset values are `undefined`; the routes refuse to run until all four are set. */
+  clientKey?: string;
+  clientSecret?: string;
+  redirectAppUrl?: string;
+  strapiUrl?: string;
+  /** Scopes the app asks TikTok for; they decide which user-info fields are requested. */
+  scopes: string[];
+  /** Which TikTok id makes the pseudo-email `${id}@${emailDomain}`. */
+  identityField: 'union_id' | 'open_id';
+  emailDomain: string;
+  /** Where the callback puts its values in the app redirect: `?…` or `#…`. */
+  tokenDelivery: 'query' | 'fragment';
+  /** TikTok's API origin; pointed at a local emulator in development and tests. */
+  apiBaseUrl: string;
+  /** Upper bound for each call to TikTok, in milliseconds. */
+  timeoutMs: number;
+}
+
+const isUrlWithScheme = (value: string, schemes?: readonly string[]): boolean => {
+  try {
+    const url = new URL(value);
+    return schemes ? schemes.includes(url.protocol) : true;
+  } catch {
+    return false;
+  }
+};
+
+// Schemes a browser would execute instead of handing to an app: never a redirect target.
+const SCRIPT_SCHEMES = ['javascript:', 'data:', 'vbscript:', 'file:'];
+
+const httpUrl = (key: string) =>
+  yup
+    .string()
+    .test(key, `${key} must be an absolute http(s) URL`, (value) =>
+      value === undefined ? true : isUrlWithScheme(value, ['http:', 'https:'])
+    );
+
+const schema = yup
+  .object({
+    clientKey: yup.string().trim().max(256, 'clientKey is too long'),
+    clientSecret: yup.string().trim().max(512, 'clientSecret is too long'),
+    redirectAppUrl: yup
+      .string()
+      .trim()
+      .test(
+        'redirectAppUrl',
+        'redirectAppUrl must be an absolute URL: a universal/app link (https://…) or an app scheme (myapp://…)',
+        (value) =>
+          value === undefined ||
+          (isUrlWithScheme(value) && !SCRIPT_SCHEMES.includes(new URL(value).protocol))
+      ),
+    strapiUrl: httpUrl('strapiUrl')
+      .trim()
+      .transform((value: string) => value.replace(/\/+$/, '')),
+    scopes: yup
+      .array(
+        yup
+          .string()
+          .required()
+          .matches(/^[a-z0-9_.]+$/, 'scopes must be TikTok scope names such as user.info.basic')
+      )
+      .required()
+      .test('basic', `scopes must include ${BASIC_SCOPE}`, (value) => value.includes(BASIC_SCOPE)),
+    identityField: yup
+      .mixed<PluginConfig['identityField']>()
+      .oneOf(['union_id', 'open_id'], 'identityField must be union_id or open_id')
+      .required(),
+    emailDomain: yup
+      .string()
+      .trim()
+      .lowercase()
+      .matches(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'emailDomain must be a domain name such as tiktok.com')
+      .required(),
+    tokenDelivery: yup
+      .mixed<PluginConfig['tokenDelivery']>()
+      .oneOf(['query', 'fragment'], 'tokenDelivery must be query or fragment')
+      .required(),
+    apiBaseUrl: httpUrl('apiBaseUrl')
+      .trim()
+      .transform((value: string) => value.replace(/\/+$/, ''))
+      .required(),
+    timeoutMs: yup
+      .number()
+      .typeError('timeoutMs must be a number of milliseconds')
+      .integer('timeoutMs must be a whole number of milliseconds')
+      .min(100, 'timeoutMs must be at least 100')
+      .max(60000, 'timeoutMs must be at most 60000')
+      .required(),
+  })
+  .noUnknown(true, ({ unknown }) => `unknown key(s): ${unknown}`)
+  .strict(false);
+
+export class ConfigError extends Error {
+  constructor(problems: string[]) {
+    super(`invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const isBlank = (value: unknown) => value === undefined || value === null || value === '';
+
+/** A comma-separated env value (or config string) becomes a list; arrays pass through. */
+const toList = (value: unknown) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean)
+    : value;
+
+/**
+ * Merges the plugin config with its env fallbacks and validates the result. Throws a
+ * `ConfigError` naming every malformed key; values are never echoed, as some are secrets.
+ */
+export const parseConfig = (raw: unknown, env: Env): PluginConfig => {
+  const given: Record<string, unknown> =
+    raw && typeof raw === 'object' ? { ...(raw as Record<string, unknown>) } : {};
+  const merged: Record<string, unknown> = { ...given };
+
+  const fallbacks: Record<string, string> = { ...REQUIRED_SETTINGS, ...OPTIONAL_SETTINGS };
+  for (const [key, envName] of Object.entries(fallbacks)) {
+    if (isBlank(merged[key])) merged[key] = isBlank(env[envName]) ? undefined : env[envName];
+  }
+  for (const key of Object.keys(OPTIONAL_SETTINGS) as OptionalSetting[]) {
+    if (isBlank(merged[key])) merged[key] = DEFAULTS[key];
+  }
+  merged.scopes = toList(merged.scopes);
+
+  try {
+    return schema.validateSync(merged, { abortEarly: false, stripUnknown: false }) as PluginConfig;
+  } catch (error) {
+    if (error instanceof yup.ValidationError) throw new ConfigError(error.errors);
+    throw error;
+  }
+};
+
+/** The env names of the required settings that are unset, in the spec's order. */
+export const missingSettings = (config: PluginConfig): RequiredEnvName[] =>
+  (Object.keys(REQUIRED_SETTINGS) as RequiredSetting[])
+    .filter((key) => isBlank(config[key]))
+    .map((key) => REQUIRED_SETTINGS[key]);

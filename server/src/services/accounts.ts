@@ -1,0 +1,124 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { errors } from '@strapi/utils';
+import type { Core } from '@strapi/strapi';
+import { MESSAGES } from '../errors';
+import { PROVIDER, ROLE_UID, USER_UID } from '../plugin-id';
+import type { TikTokUser } from '../tiktok-types';
+import { getService } from '../utils/get-service';
+
+/** A users-permissions user row as the database query API returns it. */
+export interface StrapiUser {
+  id: number;
+  documentId: string;
+  username: string;
+  email: string;
+  provider: string;
+  confirmed: boolean | null;
+  blocked: boolean | null;
+  [attribute: string]: unknown;
+}
+
+/** The users-permissions "Advanced settings" this plugin obeys, as its store keeps them. */
+interface AdvancedSettings {
+  allow_register?: boolean;
+  unique_email?: boolean;
+  default_role?: string;
+}
+
+// Longer TikTok names are cut here, leaving room for a numeric suffix within the column.
+const USERNAME_MAX_LENGTH = 40;
+const USERNAME_ATTEMPTS = 5;
+
+/** A readable username base from the TikTok profile: any characters kept, control ones dropped. */
+export const usernameBase = (profile: TikTokUser): string => {
+  const name = [profile.username, profile.display_name].find(
+    (value): value is string => typeof value === 'string' && value.trim() !== ''
+  );
+  const cleaned = (name ?? '')
+    .normalize('NFC')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\ufeff]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return Array.from(cleaned).slice(0, USERNAME_MAX_LENGTH).join('') || 'tiktok';
+};
+
+/** Usernames to try in order: the base itself when long enough, then the base with digits. */
+export function* usernameCandidates(base: string, minLength: number): Generator<string> {
+  if (Array.from(base).length >= minLength) yield base;
+  for (let attempt = 1; attempt < USERNAME_ATTEMPTS; attempt += 1) {
+    yield `${base}${randomInt(1000, 10000)}`;
+  }
+  // Never fail a sign-in over a name: this one cannot collide in practice.
+  yield `tiktok_${randomUUID()}`;
+}
+
+const accounts = ({ strapi }: { strapi: Core.Strapi }) => {
+  const config = getService(strapi, 'config').get();
+  const users = () => strapi.db.query(USER_UID);
+
+  const advancedSettings = async (): Promise<AdvancedSettings> =>
+    ((await strapi.store({ type: 'plugin', name: 'users-permissions', key: 'advanced' }).get({})) ??
+      {}) as AdvancedSettings;
+
+  const usernameMinLength = (): number => {
+    const attribute = strapi.getModel(USER_UID)?.attributes?.username as { minLength?: number } | undefined;
+    return attribute?.minLength ?? 3;
+  };
+
+  const findOwn = async (email: string): Promise<StrapiUser | null> =>
+    (await users().findOne({ where: { email, provider: PROVIDER } })) as StrapiUser | null;
+
+  const create = async (email: string, roleId: number, profile: TikTokUser): Promise<StrapiUser> => {
+    let lastError: unknown;
+    for (const username of usernameCandidates(usernameBase(profile), usernameMinLength())) {
+      if ((await users().count({ where: { username } })) > 0) continue;
+      try {
+        return (await users().create({
+          data: { username, email, provider: PROVIDER, role: roleId, confirmed: true, blocked: false },
+        })) as StrapiUser;
+      } catch (error) {
+        // Another request may have created this person, or taken this username, meanwhile.
+        const winner = await findOwn(email);
+        if (winner) return winner;
+        lastError = error;
+      }
+    }
+    throw lastError;
+  };
+
+  return {
+    /** `${id}@${domain}`, lower-cased: compatible with the users the original plugin created. */
+    pseudoEmail(profile: TikTokUser): string {
+      const id = profile[config.identityField];
+      if (typeof id !== 'string' || id.trim() === '') {
+        throw new errors.ApplicationError(MESSAGES.emailNotAvailable);
+      }
+      return `${id.trim()}@${config.emailDomain}`.toLowerCase();
+    },
+
+    /** users-permissions' provider rules: the `tiktok` user owning the pseudo-email is the person. */
+    async findOrCreate(profile: TikTokUser): Promise<StrapiUser> {
+      const email = this.pseudoEmail(profile);
+      const [sameEmail, settings] = await Promise.all([
+        users().findMany({ where: { email } }) as Promise<StrapiUser[]>,
+        advancedSettings(),
+      ]);
+
+      const own = sameEmail.find((user) => user.provider === PROVIDER);
+      if (own) return own;
+      if (!settings.allow_register) throw new errors.ApplicationError(MESSAGES.registerDisabled);
+      if (sameEmail.length > 0 && settings.unique_email) {
+        throw new errors.ApplicationError(MESSAGES.emailTaken);
+      }
+
+      const role = await strapi.db.query(ROLE_UID).findOne({ where: { type: settings.default_role } });
+      if (!role) throw new errors.ApplicationError(MESSAGES.defaultRoleMissing);
+
+      const user = await create(email, role.id as number, profile);
+      strapi.log.info(`[tiktok-auth-mobile] created user ${user.id} for a new TikTok sign-in`);
+      return user;
+    },
+  };
+};
+
+export default accounts;

@@ -1,0 +1,6 @@
+import accounts from './accounts';
+import config from './config';
+import session from './session';
+import tiktok from './tiktok';
+
+export default { accounts, config, session, tiktok };

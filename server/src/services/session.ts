@@ -1,0 +1,88 @@
+import { buildSessionMetadata } from '@strapi/utils';
+import type { Core } from '@strapi/strapi';
+import type { Context } from 'koa';
+import { errors } from '@strapi/utils';
+import { USER_UID } from '../plugin-id';
+import type { StrapiUser } from './accounts';
+
+export interface SignInBody {
+  jwt: string;
+  refreshToken?: string;
+  user: Record<string, unknown>;
+}
+
+interface UpSessionsConfig {
+  httpOnly?: boolean;
+  cookie?: {
+    name?: string;
+    secure?: boolean;
+    sameSite?: 'lax' | 'strict' | 'none';
+    path?: string;
+    domain?: string;
+    maxAge?: number;
+  };
+}
+
+const DEFAULT_REFRESH_COOKIE = 'strapi_up_refresh';
+
+/**
+ * Issues the Strapi session for a signed-in user exactly as users-permissions' own login does,
+ * in both `jwtManagement` modes, and sanitizes the user the way its login response is sanitized.
+ */
+const session = ({ strapi }: { strapi: Core.Strapi }) => {
+  const sanitizeUser = async (user: StrapiUser, ctx: Context) =>
+    (await strapi.contentAPI.sanitize.output(user, strapi.getModel(USER_UID), {
+      auth: ctx.state.auth,
+    })) as Record<string, unknown>;
+
+  const refreshSession = async (user: StrapiUser, ctx: Context): Promise<SignInBody> => {
+    const body: unknown = ctx.request.body;
+    const deviceId =
+      body && typeof body === 'object' && typeof (body as { deviceId?: unknown }).deviceId === 'string'
+        ? ((body as { deviceId: string }).deviceId || undefined)
+        : undefined;
+    const manager = strapi.sessionManager('users-permissions');
+    const metadata =
+      typeof buildSessionMetadata === 'function'
+        ? buildSessionMetadata({ userAgent: ctx.request.headers['user-agent'] })
+        : undefined;
+
+    const refresh = await manager.generateRefreshToken(String(user.id), deviceId, {
+      type: 'refresh',
+      ...(metadata ? { metadata } : {}),
+    });
+    const access = await manager.generateAccessToken(refresh.token);
+    if ('error' in access) throw new errors.ApplicationError('Invalid credentials');
+
+    const sessions = strapi.config.get('plugin::users-permissions.sessions') as UpSessionsConfig | undefined;
+    const cookieRequested = ctx.request.header['x-strapi-refresh-cookie'] === 'httpOnly';
+    if (sessions?.httpOnly || cookieRequested) {
+      const cookie = sessions?.cookie ?? {};
+      ctx.cookies.set(cookie.name || DEFAULT_REFRESH_COOKIE, refresh.token, {
+        httpOnly: true,
+        secure: typeof cookie.secure === 'boolean' ? cookie.secure : process.env.NODE_ENV === 'production',
+        sameSite: cookie.sameSite ?? 'lax',
+        path: cookie.path ?? '/',
+        domain: cookie.domain,
+        maxAge: cookie.maxAge,
+        overwrite: true,
+      });
+      return { jwt: access.token, user: await sanitizeUser(user, ctx) };
+    }
+    return { jwt: access.token, refreshToken: refresh.token, user: await sanitizeUser(user, ctx) };
+  };
+
+  return {
+    async signIn(user: StrapiUser, ctx: Context): Promise<SignInBody> {
+      const mode: string = strapi.config.get('plugin::users-permissions.jwtManagement', 'legacy-support');
+      if (mode === 'refresh') return refreshSession(user, ctx);
+
+      const jwtService = strapi.plugin('users-permissions').service('jwt');
+      // issue() is synchronous in legacy mode but a Promise in refresh mode: awaiting covers both.
+      const jwt = (await jwtService.issue({ id: user.id })) as string;
+      return { jwt, user: await sanitizeUser(user, ctx) };
+    },
+  };
+};
+
+export default session;

@@ -1,0 +1,154 @@
+import http from 'node:http';
+import https from 'node:https';
+import axios, { type AxiosInstance } from 'axios';
+import { errors } from '@strapi/utils';
+import type { Core } from '@strapi/strapi';
+import { MESSAGES } from '../errors';
+import { BASIC_SCOPE, type PluginConfig } from '../config/schema';
+import {
+  USER_FIELDS_BY_SCOPE,
+  type TikTokOAuthError,
+  type TikTokTokenSuccess,
+  type TikTokUser,
+  type TikTokUserInfoResponse,
+} from '../tiktok-types';
+import { getService } from '../utils/get-service';
+import { PLUGIN_ID } from '../plugin-id';
+
+const TOKEN_PATH = '/v2/oauth/token/';
+const USER_INFO_PATH = '/v2/user/info/';
+
+// One bounded pool per plugin instance: connections to TikTok are reused between sign-ins
+// instead of paying a TLS handshake each time, and a flood cannot open unbounded sockets.
+const AGENT_OPTIONS = { keepAlive: true, maxSockets: 64, maxFreeSockets: 16 };
+
+export interface CodeExchange {
+  code: string;
+  redirectUri: string;
+  codeVerifier?: string;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The part of an axios/network failure that is safe and useful to show: never a URL or token. */
+const failureReason = (error: unknown): string => {
+  if (axios.isAxiosError(error)) {
+    const body: unknown = error.response?.data;
+    if (isObject(body) && typeof body.error_description === 'string' && body.error_description) {
+      return body.error_description;
+    }
+    return error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+};
+
+/** TikTok answers 401 `scope_not_authorized` when a field needs a scope the person did not grant. */
+const refusedForScope = (error: unknown): boolean => {
+  if (!axios.isAxiosError(error)) return false;
+  const body: unknown = error.response?.data;
+  return isObject(body) && isObject(body.error) && body.error.code === 'scope_not_authorized';
+};
+
+/** Fields to ask user-info for: only those the scopes allow, as TikTok fails the whole call otherwise. */
+export const userInfoFields = (scopes: readonly string[]): string[] => {
+  const granted = scopes.includes(BASIC_SCOPE) ? scopes : [BASIC_SCOPE, ...scopes];
+  return granted.flatMap((scope) => USER_FIELDS_BY_SCOPE[scope] ?? []);
+};
+
+const createHttpClient = (config: PluginConfig): AxiosInstance =>
+  axios.create({
+    baseURL: config.apiBaseUrl,
+    timeout: config.timeoutMs,
+    httpAgent: new http.Agent(AGENT_OPTIONS),
+    httpsAgent: new https.Agent(AGENT_OPTIONS),
+    // TikTok's errors come back as bodies we read ourselves; only transport failures throw.
+    validateStatus: (status) => status >= 200 && status < 300,
+    maxRedirects: 0,
+    maxContentLength: 1024 * 1024,
+  });
+
+const tiktok = ({ strapi }: { strapi: Core.Strapi }) => {
+  const config = getService(strapi, 'config').get();
+  const client = createHttpClient(config);
+  const fieldsParam = userInfoFields(config.scopes).join(',');
+  const basicFieldsParam = userInfoFields([BASIC_SCOPE]).join(',');
+
+  const requestUser = async (accessToken: string, fields: string): Promise<TikTokUserInfoResponse> => {
+    const response = await client.get<unknown>(USER_INFO_PATH, {
+      params: { fields },
+      headers: { Authorization: `Bearer ${accessToken}` },
+    });
+    if (!isObject(response.data)) throw new Error('TikTok sent an unreadable answer');
+    return response.data as TikTokUserInfoResponse;
+  };
+
+  return {
+    /** Trades an authorization code for TikTok tokens (`POST /v2/oauth/token/`). */
+    async exchangeCode({ code, redirectUri, codeVerifier }: CodeExchange): Promise<TikTokTokenSuccess> {
+      const form = new URLSearchParams({
+        client_key: config.clientKey ?? '',
+        client_secret: config.clientSecret ?? '',
+        code,
+        grant_type: 'authorization_code',
+        redirect_uri: redirectUri,
+      });
+      if (codeVerifier) form.set('code_verifier', codeVerifier);
+
+      let body: unknown;
+      try {
+        body = (await client.post<unknown>(TOKEN_PATH, form.toString(), {
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Cache-Control': 'no-cache' },
+        })).data;
+      } catch (error) {
+        throw new errors.ApplicationError(MESSAGES.tokenExchangeFailed(failureReason(error)));
+      }
+
+      if (!isObject(body)) {
+        throw new errors.ApplicationError(MESSAGES.tokenExchangeFailed('TikTok sent an unreadable answer'));
+      }
+      if (typeof body.error === 'string' && body.error) {
+        const failure = body as unknown as TikTokOAuthError;
+        strapi.log.warn(`[${PLUGIN_ID}] token exchange refused: ${failure.error} (log_id ${failure.log_id ?? 'none'})`);
+        throw new errors.ApplicationError(
+          MESSAGES.tokenExchangeFailed(failure.error_description || failure.error)
+        );
+      }
+      if (typeof body.access_token !== 'string' || !body.access_token) {
+        throw new errors.ApplicationError(MESSAGES.tokenExchangeFailed('TikTok sent no access token'));
+      }
+      return body as unknown as TikTokTokenSuccess;
+    },
+
+    /**
+     * Reads the person behind an access token (`GET /v2/user/info/`): the only way TikTok offers
+     * to check a token. When the token lacks a configured extra scope, the basic fields suffice.
+     */
+    async fetchUser(accessToken: string): Promise<TikTokUser> {
+      let answer: TikTokUserInfoResponse;
+      try {
+        answer = await requestUser(accessToken, fieldsParam).catch((error: unknown) => {
+          if (fieldsParam !== basicFieldsParam && refusedForScope(error)) {
+            return requestUser(accessToken, basicFieldsParam);
+          }
+          throw error;
+        });
+      } catch (error) {
+        throw new errors.ApplicationError(MESSAGES.fetchUserFailed(failureReason(error)));
+      }
+
+      const apiError = answer.error;
+      if (apiError && apiError.code !== 'ok') {
+        strapi.log.warn(`[${PLUGIN_ID}] user info refused: ${apiError.code} (log_id ${apiError.log_id ?? 'none'})`);
+        throw new errors.ApplicationError(apiError.message || apiError.code);
+      }
+      const user = answer.data?.user;
+      if (!isObject(user) || Object.keys(user).length === 0) {
+        throw new errors.ApplicationError(MESSAGES.userDoesNotExist);
+      }
+      return user;
+    },
+  };
+};
+
+export default tiktok;
