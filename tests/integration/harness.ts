@@ -1,0 +1,129 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createStrapi, type Core } from '@strapi/strapi';
+import request from 'supertest';
+import { TikTokEmulator, type EmulatorOptions } from '../../emulator/src';
+
+export const APP_DIR = path.resolve(__dirname, '..', '..', 'playground');
+export const REDIRECT_APP_URL = 'https://app.example.com/auth/tiktok?from=strapi';
+export const STRAPI_URL = 'https://api.example.com';
+export const CALLBACK_URL = `${STRAPI_URL}/api/tiktok-auth-mobile/callback`;
+
+export interface TestApp {
+  strapi: Core.Strapi;
+  emulator: TikTokEmulator;
+  http: () => ReturnType<typeof request>;
+  /** Calls of `strapi.log.warn` since createStrapi (boot included), messages only. */
+  warnings: string[];
+  close: () => Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Env overrides; `undefined` removes a variable (to test missing settings). */
+  env?: Record<string, string | undefined>;
+  emulator?: EmulatorOptions;
+}
+
+const ENV_KEYS = [
+  'CLIENT_KEY', 'CLIENT_SECRET', 'REDIRECT_APP_URL', 'STRAPI_URL', 'TIKTOK_API_BASE_URL', 'TIKTOK_SCOPES',
+  'TIKTOK_IDENTITY_FIELD', 'TIKTOK_EMAIL_DOMAIN', 'TIKTOK_TOKEN_DELIVERY', 'TIKTOK_TIMEOUT_MS',
+  'UP_JWT_MANAGEMENT', 'API_PREFIX', 'DATABASE_CLIENT', 'DATABASE_FILENAME', 'LOG_LEVEL',
+];
+
+/**
+ * Boots the playground Strapi on a fresh SQLite file, with a TikTok emulator on 127.0.0.1 as
+ * TikTok. One per test file: a boot costs seconds and hundreds of MB.
+ */
+export const startTestApp = async (options: TestAppOptions = {}): Promise<TestApp> => {
+  const emulator = new TikTokEmulator(options.emulator);
+  const tikTokUrl = await emulator.listen();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'tiktok-auth-it-'));
+
+  // Jest reuses a worker for several files: set every variable we read so none leaks over.
+  const env: Record<string, string | undefined> = {
+    CLIENT_KEY: emulator.clientKey,
+    CLIENT_SECRET: emulator.clientSecret,
+    REDIRECT_APP_URL,
+    STRAPI_URL,
+    TIKTOK_API_BASE_URL: tikTokUrl,
+    TIKTOK_SCOPES: undefined,
+    TIKTOK_IDENTITY_FIELD: undefined,
+    TIKTOK_EMAIL_DOMAIN: undefined,
+    TIKTOK_TOKEN_DELIVERY: undefined,
+    TIKTOK_TIMEOUT_MS: '5000',
+    UP_JWT_MANAGEMENT: 'legacy-support',
+    API_PREFIX: undefined,
+    DATABASE_CLIENT: 'sqlite',
+    DATABASE_FILENAME: path.join(dataDir, 'data.db'),
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
+    ...options.env,
+  };
+  for (const key of ENV_KEYS) {
+    if (env[key] === undefined) delete process.env[key];
+    else process.env[key] = env[key];
+  }
+
+  const strapi = createStrapi({ appDir: APP_DIR, distDir: APP_DIR });
+  const warnings: string[] = [];
+  const warn = strapi.log.warn.bind(strapi.log);
+  strapi.log.warn = ((message: unknown, ...rest: unknown[]) => {
+    warnings.push(String(message));
+    return warn(message as string, ...(rest as []));
+  }) as typeof strapi.log.warn;
+
+  await strapi.load();
+  strapi.server.mount();
+
+  return {
+    strapi,
+    emulator,
+    warnings,
+    http: () => request(strapi.server.httpServer),
+    close: async () => {
+      // Strapi's destroy() calls process.removeAllListeners(), which would also drop the jest
+      // worker's IPC listeners and hang the next test file: put them back afterwards.
+      const listeners = process.eventNames().map((name) => [name, process.rawListeners(name)] as const);
+      await strapi.destroy();
+      for (const [name, fns] of listeners) {
+        for (const fn of fns) if (!process.rawListeners(name).includes(fn)) process.on(name as string, fn as () => void);
+      }
+      await emulator.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+};
+
+/** Sets users-permissions' advanced settings (Settings → Users & Permissions → Advanced). */
+export const setAdvancedSettings = async (strapi: Core.Strapi, changes: Record<string, unknown>) => {
+  const store = strapi.store({ type: 'plugin', name: 'users-permissions', key: 'advanced' });
+  const current = ((await store.get({})) ?? {}) as Record<string, unknown>;
+  await store.set({ value: { ...current, ...changes } });
+};
+
+/** Walks the emulator's consent screen as `personId` and returns TikTok's redirect to /callback. */
+export const authorizeAt = async (
+  app: TestApp,
+  personId: string,
+  { scope = 'user.info.basic', state }: { scope?: string; state?: string } = {}
+): Promise<URL> => {
+  const query = new URLSearchParams({
+    client_key: app.emulator.clientKey,
+    scope,
+    response_type: 'code',
+    redirect_uri: CALLBACK_URL,
+    person: personId,
+    ...(state ? { state } : {}),
+  });
+  const response = await fetch(`${app.emulator.url}/v2/auth/authorize/?${query}`, { redirect: 'manual' });
+  return new URL(response.headers.get('location')!);
+};
+
+/** Follows a /callback URL (as TikTok's redirect would) and returns the app URL it redirects to. */
+export const callbackRedirect = async (app: TestApp, callback: URL): Promise<URL> => {
+  const response = await app.http().get(`${callback.pathname}${callback.search}`);
+  expect(response.status).toBe(302);
+  return new URL(response.headers.location);
+};
+
+export const appParams = (appUrl: URL): URLSearchParams => appUrl.searchParams;
