@@ -9,6 +9,7 @@ export const APP_DIR = path.resolve(__dirname, '..', '..', 'playground');
 export const REDIRECT_APP_URL = 'https://app.example.com/auth/tiktok?from=strapi';
 export const STRAPI_URL = 'https://api.example.com';
 export const CALLBACK_URL = `${STRAPI_URL}/api/tiktok-auth-mobile/callback`;
+export const PLUGIN_ROUTES = '/tiktok-auth-mobile';
 
 export interface TestApp {
   strapi: Core.Strapi;
@@ -16,6 +17,8 @@ export interface TestApp {
   http: () => ReturnType<typeof request>;
   /** Calls of `strapi.log.warn` since createStrapi (boot included), messages only. */
   warnings: string[];
+  /** The redirect URI the plugin derived, i.e. the one to register at TikTok. */
+  callbackUrl: string;
   close: () => Promise<void>;
 }
 
@@ -30,6 +33,18 @@ const ENV_KEYS = [
   'TIKTOK_IDENTITY_FIELD', 'TIKTOK_EMAIL_DOMAIN', 'TIKTOK_TOKEN_DELIVERY', 'TIKTOK_TIMEOUT_MS',
   'UP_JWT_MANAGEMENT', 'API_PREFIX', 'DATABASE_CLIENT', 'DATABASE_FILENAME', 'LOG_LEVEL',
 ];
+
+/**
+ * Strapi's destroy() calls process.removeAllListeners(), which would also drop the jest worker's
+ * IPC listeners and hang the next test file: put them back afterwards.
+ */
+const destroyKeepingListeners = async (strapi: Core.Strapi) => {
+  const listeners = process.eventNames().map((name) => [name, process.rawListeners(name)] as const);
+  await strapi.destroy();
+  for (const [name, fns] of listeners) {
+    for (const fn of fns) if (!process.rawListeners(name).includes(fn)) process.on(name as string, fn as () => void);
+  }
+};
 
 /**
  * Boots the playground Strapi on a fresh SQLite file, with a TikTok emulator on 127.0.0.1 as
@@ -72,24 +87,28 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
     return warn(message as string, ...(rest as []));
   }) as typeof strapi.log.warn;
 
-  await strapi.load();
+  const cleanUp = async () => {
+    await emulator.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await strapi.load();
+  } catch (error) {
+    await destroyKeepingListeners(strapi).catch(() => undefined);
+    await cleanUp();
+    throw error;
+  }
   strapi.server.mount();
 
   return {
     strapi,
     emulator,
     warnings,
+    callbackUrl: strapi.plugin('tiktok-auth-mobile').service('config').callbackUrl(),
     http: () => request(strapi.server.httpServer),
     close: async () => {
-      // Strapi's destroy() calls process.removeAllListeners(), which would also drop the jest
-      // worker's IPC listeners and hang the next test file: put them back afterwards.
-      const listeners = process.eventNames().map((name) => [name, process.rawListeners(name)] as const);
-      await strapi.destroy();
-      for (const [name, fns] of listeners) {
-        for (const fn of fns) if (!process.rawListeners(name).includes(fn)) process.on(name as string, fn as () => void);
-      }
-      await emulator.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await destroyKeepingListeners(strapi);
+      await cleanUp();
     },
   };
 };
@@ -111,7 +130,7 @@ export const authorizeAt = async (
     client_key: app.emulator.clientKey,
     scope,
     response_type: 'code',
-    redirect_uri: CALLBACK_URL,
+    redirect_uri: app.callbackUrl,
     person: personId,
     ...(state ? { state } : {}),
   });

@@ -1,0 +1,58 @@
+import { authorizeAt, callbackRedirect, startTestApp, type TestApp } from './harness';
+
+/** Boot-time behaviour: each case needs its own Strapi, so this file boots three times. */
+
+describe('missing settings', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ env: { CLIENT_SECRET: undefined, STRAPI_URL: undefined } });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const message = 'Unset environment variables: check CLIENT_SECRET, STRAPI_URL';
+
+  it('boots with exactly one warning naming the missing variables', () => {
+    const ours = app.warnings.filter((line) => line.includes('tiktok-auth-mobile'));
+    expect(ours).toHaveLength(1);
+    expect(ours[0]).toContain(message);
+  });
+
+  it.each([
+    ['GET', '/api/tiktok-auth-mobile/callback?code=abc&scopes=user.info.basic'],
+    ['POST', '/api/tiktok-auth-mobile/connect'],
+  ])('%s %s answers a 500 naming exactly the missing ones', async (method, path) => {
+    const response = method === 'GET' ? await app.http().get(path) : await app.http().post(path).send({ access_token: 'x' });
+    expect(response.status).toBe(500);
+    expect(response.body).toEqual({
+      data: null,
+      error: { status: 500, name: 'InternalServerError', message, details: {} },
+    });
+    expect(app.emulator.calls.size).toBe(0);
+  });
+});
+
+describe('wrong client secret', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ env: { CLIENT_SECRET: 'not-the-secret' } });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it("reports TikTok's invalid_client answer readably, without the secret", async () => {
+    const toApp = await callbackRedirect(app, await authorizeAt(app, 'alice'));
+    expect(toApp.searchParams.get('error')).toBe('Failed to get TikTok token: Client key or secret is incorrect.');
+    expect(toApp.toString()).not.toContain('not-the-secret');
+  });
+});
+
+describe('malformed settings', () => {
+  it('stop the boot with a message naming the key', async () => {
+    await expect(
+      startTestApp({ env: { STRAPI_URL: 'api.example.com', TIKTOK_TIMEOUT_MS: 'soon' } })
+    ).rejects.toThrow(/tiktok-auth-mobile.*strapiUrl must be an absolute http\(s\) URL.*timeoutMs must be a number/);
+  });
+});
