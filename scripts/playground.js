@@ -1,0 +1,79 @@
+// @ts-check
+/**
+ * `npm run playground`: the TikTok emulator and the playground Strapi (SQLite, plugin pointed
+ * at the emulator) on 127.0.0.1, then the curl commands that sign a test person in.
+ * Both stop on Ctrl-C.
+ */
+const path = require('node:path');
+const { createStrapi } = require('@strapi/strapi');
+const { TikTokEmulator } = require('../emulator/dist');
+
+const HOST = '127.0.0.1';
+const STRAPI_PORT = Number(process.env.PORT || 1337);
+const EMULATOR_PORT = Number(process.env.EMULATOR_PORT || 4010);
+const APP_DIR = path.join(__dirname, '..', 'playground');
+
+const main = async () => {
+  const emulator = new TikTokEmulator();
+  const tiktokUrl = await emulator.listen(EMULATOR_PORT, HOST);
+  const strapiUrl = `http://${HOST}:${STRAPI_PORT}`;
+
+  // What a real app puts in .env; here every value points at this machine.
+  Object.assign(process.env, {
+    HOST,
+    PORT: String(STRAPI_PORT),
+    CLIENT_KEY: emulator.clientKey,
+    CLIENT_SECRET: emulator.clientSecret,
+    REDIRECT_APP_URL: process.env.REDIRECT_APP_URL || 'myapp://auth/tiktok',
+    STRAPI_URL: strapiUrl,
+    TIKTOK_API_BASE_URL: tiktokUrl,
+    TIKTOK_SCOPES: 'user.info.basic,user.info.profile',
+    LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
+  });
+
+  const strapi = createStrapi({ appDir: APP_DIR, distDir: APP_DIR });
+  await strapi.start();
+
+  const callbackUrl = `${strapiUrl}/api/tiktok-auth-mobile/callback`;
+  const authorize = `${tiktokUrl}/v2/auth/authorize/?${new URLSearchParams({
+    client_key: emulator.clientKey,
+    scope: 'user.info.basic,user.info.profile',
+    response_type: 'code',
+    redirect_uri: callbackUrl,
+    state: 'demo',
+    person: 'alice',
+  })}`;
+  process.stdout.write(`
+TikTok emulator  ${tiktokUrl}   (people: ${[...emulator.people.keys()].join(', ')})
+Strapi           ${strapiUrl}   (redirect URI: ${callbackUrl})
+
+Sign "alice" in, as the TikTok app, the browser and your app would:
+
+  CALLBACK=$(curl -s -o /dev/null -w '%{redirect_url}' '${authorize}')
+  APP_URL=$(curl -s -o /dev/null -w '%{redirect_url}' "$CALLBACK"); echo "$APP_URL"
+  TOKEN=$(echo "$APP_URL" | sed -E 's/.*access_token=([^&#]*).*/\\1/')
+  ANSWER=$(curl -s -X POST ${strapiUrl}/api/tiktok-auth-mobile/connect -H 'Content-Type: application/json' \\
+    -d "{\\"access_token\\":\\"$TOKEN\\"}"); echo "$ANSWER"
+  JWT=$(echo "$ANSWER" | sed -E 's/.*"jwt":"([^"]*)".*/\\1/')
+  curl -s ${strapiUrl}/api/users/me -H "Authorization: Bearer $JWT"
+
+Ctrl-C stops both.
+`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await strapi.destroy();
+    await emulator.close();
+    process.exit(0);
+  };
+  // Registered after start(): Strapi's own shutdown clears process listeners it finds.
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+};
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
