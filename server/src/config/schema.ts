@@ -65,30 +65,36 @@ const isUrlWithScheme = (value: string, schemes?: readonly string[]): boolean =>
 // Schemes a browser would execute instead of handing to an app: never a redirect target.
 const SCRIPT_SCHEMES = ['javascript:', 'data:', 'vbscript:', 'file:'];
 
-const httpUrl = (key: string) =>
+/**
+ * A text setting, trimmed. Only real strings are transformed: anything else fails the type check
+ * with a message that names the key and, unlike yup's default, does not print the value.
+ */
+const text = (key: string, normalize: (value: string) => string = (value) => value) =>
   yup
     .string()
-    .test(key, `${key} must be an absolute http(s) URL`, (value) =>
-      value === undefined ? true : isUrlWithScheme(value, ['http:', 'https:'])
+    .typeError(`${key} must be a string`)
+    .transform((_value: unknown, original: unknown) =>
+      typeof original === 'string' ? normalize(original.trim()) : original
     );
+
+const withoutTrailingSlash = (value: string) => value.replace(/\/+$/, '');
+
+const httpUrl = (key: string) =>
+  text(key, withoutTrailingSlash).test(key, `${key} must be an absolute http(s) URL`, (value) =>
+    value === undefined ? true : isUrlWithScheme(value, ['http:', 'https:'])
+  );
 
 const schema = yup
   .object({
-    clientKey: yup.string().trim().max(256, 'clientKey is too long'),
-    clientSecret: yup.string().trim().max(512, 'clientSecret is too long'),
-    redirectAppUrl: yup
-      .string()
-      .trim()
-      .test(
-        'redirectAppUrl',
-        'redirectAppUrl must be an absolute URL: a universal/app link (https://…) or an app scheme (myapp://…)',
-        (value) =>
-          value === undefined ||
-          (isUrlWithScheme(value) && !SCRIPT_SCHEMES.includes(new URL(value).protocol))
-      ),
-    strapiUrl: httpUrl('strapiUrl')
-      .trim()
-      .transform((value: string) => value.replace(/\/+$/, '')),
+    clientKey: text('clientKey').max(256, 'clientKey is too long'),
+    clientSecret: text('clientSecret').max(512, 'clientSecret is too long'),
+    redirectAppUrl: text('redirectAppUrl').test(
+      'redirectAppUrl',
+      'redirectAppUrl must be an absolute URL: a universal/app link (https://…) or an app scheme (myapp://…)',
+      (value) =>
+        value === undefined || (isUrlWithScheme(value) && !SCRIPT_SCHEMES.includes(new URL(value).protocol))
+    ),
+    strapiUrl: httpUrl('strapiUrl'),
     scopes: yup
       .array(
         yup
@@ -102,20 +108,14 @@ const schema = yup
       .mixed<PluginConfig['identityField']>()
       .oneOf(['union_id', 'open_id'], 'identityField must be union_id or open_id')
       .required(),
-    emailDomain: yup
-      .string()
-      .trim()
-      .lowercase()
+    emailDomain: text('emailDomain', (value) => value.toLowerCase())
       .matches(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'emailDomain must be a domain name such as tiktok.com')
       .required(),
     tokenDelivery: yup
       .mixed<PluginConfig['tokenDelivery']>()
       .oneOf(['query', 'fragment'], 'tokenDelivery must be query or fragment')
       .required(),
-    apiBaseUrl: httpUrl('apiBaseUrl')
-      .trim()
-      .transform((value: string) => value.replace(/\/+$/, ''))
-      .required(),
+    apiBaseUrl: httpUrl('apiBaseUrl').required(),
     timeoutMs: yup
       .number()
       .typeError('timeoutMs must be a number of milliseconds')

@@ -9,9 +9,8 @@ const MAX_QUERY_VALUE_LENGTH = 2048;
 const connectBodySchema = yup.object({
   access_token: yup
     .string()
-    .strict(true)
-    .typeError(MESSAGES.noAccessToken)
-    .trim(MESSAGES.noAccessToken)
+    // Only a real string counts (yup would turn 42 into "42"); anything else reads as missing.
+    .transform((_value: unknown, original: unknown) => (typeof original === 'string' ? original.trim() : undefined))
     .required(MESSAGES.noAccessToken)
     .max(MAX_TOKEN_LENGTH, MESSAGES.accessTokenTooLong),
 });

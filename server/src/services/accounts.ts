@@ -31,15 +31,17 @@ const USERNAME_ATTEMPTS = 5;
 
 /** A readable username base from the TikTok profile: any characters kept, control ones dropped. */
 export const usernameBase = (profile: TikTokUser): string => {
-  const name = [profile.username, profile.display_name].find(
-    (value): value is string => typeof value === 'string' && value.trim() !== ''
+  const cleaned = [profile.username, profile.display_name].map((name) =>
+    typeof name === 'string'
+      ? name
+          .normalize('NFC')
+          .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\ufeff]/g, '')
+          .replace(/\s+/g, ' ')
+          .trim()
+      : ''
   );
-  const cleaned = (name ?? '')
-    .normalize('NFC')
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\ufeff]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return Array.from(cleaned).slice(0, USERNAME_MAX_LENGTH).join('') || 'tiktok';
+  const name = cleaned.find((value) => value !== '') ?? 'tiktok';
+  return Array.from(name).slice(0, USERNAME_MAX_LENGTH).join('');
 };
 
 /** Usernames to try in order: the base itself when long enough, then the base with digits. */

@@ -1,0 +1,190 @@
+import type { Core } from '@strapi/strapi';
+import services from '../../server/src/services';
+import { PLUGIN_CONFIG_KEY, PLUGIN_ID, USER_UID } from '../../server/src/plugin-id';
+import { OPTIONAL_SETTINGS, REQUIRED_SETTINGS } from '../../server/src/config/schema';
+import type { Service, ServiceName } from '../../server/src/utils/get-service';
+
+/** Every env variable the plugin falls back to: cleared while a fake builds its config. */
+export const PLUGIN_ENV_NAMES: readonly string[] = [
+  ...Object.values(REQUIRED_SETTINGS),
+  ...Object.values(OPTIONAL_SETTINGS),
+];
+
+export type Env = Record<string, string | undefined>;
+
+/** Runs `fn` with exactly `env` as the plugin's variables (others removed), then restores them. */
+export const withPluginEnv = <T>(env: Env, fn: () => T): T => {
+  const saved = PLUGIN_ENV_NAMES.map((name) => [name, process.env[name]] as const);
+  const apply = (values: Iterable<readonly [string, string | undefined]>) => {
+    for (const [name, value] of values) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+  apply(PLUGIN_ENV_NAMES.map((name) => [name, env[name]] as const));
+  try {
+    return fn();
+  } finally {
+    apply(saved);
+  }
+};
+
+export type Row = Record<string, unknown> & { id: number };
+type Where = Record<string, unknown>;
+interface QueryParams {
+  where?: Where;
+}
+
+const matches = (row: Row, where: Where = {}) =>
+  Object.entries(where).every(([key, value]) => row[key] === value);
+
+/** The subset of `strapi.db.query(uid)` the plugin uses, over an array; `where` is plain equality. */
+export class FakeQuery {
+  constructor(
+    private readonly rows: Row[],
+    private readonly nextId: () => number
+  ) {}
+
+  async findMany({ where }: QueryParams = {}): Promise<Row[]> {
+    return this.rows.filter((row) => matches(row, where)).map((row) => ({ ...row }));
+  }
+
+  async findOne({ where }: QueryParams = {}): Promise<Row | null> {
+    const row = this.rows.find((candidate) => matches(candidate, where));
+    return row ? { ...row } : null;
+  }
+
+  async count({ where }: QueryParams = {}): Promise<number> {
+    return this.rows.filter((row) => matches(row, where)).length;
+  }
+
+  async create({ data }: { data: Record<string, unknown> }): Promise<Row> {
+    const id = this.nextId();
+    const row: Row = { documentId: `doc-${id}`, ...data, id };
+    this.rows.push(row);
+    return { ...row };
+  }
+
+  async update({ where, data }: { where?: Where; data: Record<string, unknown> }): Promise<Row | null> {
+    const row = this.rows.find((candidate) => matches(candidate, where));
+    if (!row) return null;
+    Object.assign(row, data);
+    return { ...row };
+  }
+}
+
+/** An in-memory database: one table per uid, one stable query object per table (so it can be spied on). */
+export class FakeDb {
+  private readonly tables = new Map<string, Row[]>();
+  private readonly queries = new Map<string, FakeQuery>();
+  private lastId = 0;
+
+  rows(uid: string): Row[] {
+    let rows = this.tables.get(uid);
+    if (!rows) {
+      rows = [];
+      this.tables.set(uid, rows);
+    }
+    return rows;
+  }
+
+  query(uid: string): FakeQuery {
+    let query = this.queries.get(uid);
+    if (!query) {
+      query = new FakeQuery(this.rows(uid), () => (this.lastId += 1));
+      this.queries.set(uid, query);
+    }
+    return query;
+  }
+
+  /** Inserts rows as they are (ids included, when given) and returns them. */
+  seed(uid: string, rows: readonly Record<string, unknown>[]): Row[] {
+    return rows.map((data) => {
+      const id = typeof data.id === 'number' ? data.id : (this.lastId += 1);
+      this.lastId = Math.max(this.lastId, id);
+      const row: Row = { documentId: `doc-${id}`, ...data, id };
+      this.rows(uid).push(row);
+      return row;
+    });
+  }
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type FakeLog = Record<LogLevel, jest.Mock>;
+
+type ServiceOverrides = { [Name in ServiceName]?: Partial<Service<Name>> };
+
+export interface FakeStrapiOptions {
+  /** What `strapi.config.get('plugin::tiktok-auth-mobile')` returns. */
+  pluginConfig?: Record<string, unknown>;
+  /** The plugin's env variables while its config is parsed; any not listed are unset. */
+  env?: Env;
+  apiPrefix?: string;
+  /** users-permissions' advanced settings, as `strapi.store(...).get()` returns them. */
+  advanced?: Record<string, unknown>;
+  usernameMinLength?: number;
+  /** Replaces (part of) a service instead of building the real one. */
+  services?: ServiceOverrides;
+  db?: FakeDb;
+}
+
+export interface FakeStrapi {
+  strapi: Core.Strapi;
+  db: FakeDb;
+  log: FakeLog;
+  service: <Name extends ServiceName>(name: Name) => Service<Name>;
+  /** Every argument of every log call, flattened to one string (to look for leaked secrets). */
+  loggedText: () => string;
+}
+
+/**
+ * A minimal `strapi` for the plugin's services: real service instances built lazily from the
+ * plugin's factories and cached, a config store, an in-memory database, and jest.fn() logs.
+ */
+export const createFakeStrapi = (options: FakeStrapiOptions = {}): FakeStrapi => {
+  const db = options.db ?? new FakeDb();
+  const log: FakeLog = { debug: jest.fn(), info: jest.fn(), warn: jest.fn(), error: jest.fn() };
+  const instances = new Map<ServiceName, unknown>();
+  const stores: Record<string, unknown> = { 'plugin.users-permissions.advanced': options.advanced };
+
+  const configValues: Record<string, unknown> = {
+    [PLUGIN_CONFIG_KEY]: options.pluginConfig ?? {},
+    'api.rest.prefix': options.apiPrefix ?? '/api',
+  };
+
+  const service = <Name extends ServiceName>(name: Name): Service<Name> => {
+    const override = options.services?.[name];
+    if (override) return override as Service<Name>;
+    if (!instances.has(name)) {
+      const factory = services[name] as (deps: { strapi: Core.Strapi }) => Service<Name>;
+      instances.set(name, withPluginEnv(options.env ?? {}, () => factory({ strapi })));
+    }
+    return instances.get(name) as Service<Name>;
+  };
+
+  const fake = {
+    config: {
+      get: (key: string, fallback?: unknown) => (key in configValues ? configValues[key] : fallback),
+    },
+    log,
+    plugin: (id: string) => {
+      if (id !== PLUGIN_ID) throw new Error(`unexpected plugin ${id}`);
+      return { service };
+    },
+    db: { query: (uid: string) => db.query(uid) },
+    store: ({ type, name, key }: { type: string; name: string; key: string }) => ({
+      get: async () => stores[`${type}.${name}.${key}`],
+    }),
+    getModel: (uid: string) =>
+      uid === USER_UID ? { uid, attributes: { username: { minLength: options.usernameMinLength ?? 3 } } } : undefined,
+  };
+  const strapi = fake as unknown as Core.Strapi;
+
+  const loggedText = () =>
+    Object.values(log)
+      .flatMap((mock) => mock.mock.calls.flat())
+      .map((argument) => (typeof argument === 'string' ? argument : JSON.stringify(argument)))
+      .join('\n');
+
+  return { strapi, db, log, service, loggedText };
+};

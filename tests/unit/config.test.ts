@@ -1,0 +1,223 @@
+import {
+  ConfigError,
+  DEFAULTS,
+  missingSettings,
+  parseConfig,
+  type PluginConfig,
+  type RequiredEnvName,
+} from '../../server/src/config/schema';
+import { thrownBy } from '../support/errors';
+
+type Env = Record<string, string | undefined>;
+
+const REQUIRED = {
+  clientKey: 'client-key',
+  clientSecret: 'client-secret',
+  redirectAppUrl: 'https://app.example.com/auth',
+  strapiUrl: 'https://api.example.com',
+};
+
+const configError = (raw: unknown, env: Env = {}): ConfigError => thrownBy(() => parseConfig(raw, env), ConfigError);
+
+describe('parseConfig', () => {
+  it('applies a safe default to every optional setting and leaves required ones unset', () => {
+    expect(parseConfig({}, {})).toEqual({
+      clientKey: undefined,
+      clientSecret: undefined,
+      redirectAppUrl: undefined,
+      strapiUrl: undefined,
+      scopes: ['user.info.basic'],
+      identityField: 'union_id',
+      emailDomain: 'tiktok.com',
+      tokenDelivery: 'query',
+      apiBaseUrl: 'https://open.tiktokapis.com',
+      timeoutMs: 8000,
+    });
+  });
+
+  it.each([undefined, null, 'a string', 42])('treats a non-object plugin config (%p) as empty', (raw) => {
+    expect(parseConfig(raw, {})).toEqual(parseConfig({}, {}));
+  });
+
+  interface Fallback {
+    key: keyof PluginConfig;
+    env: string;
+    value: string;
+    parsed: unknown;
+  }
+  const fallbacks: Fallback[] = [
+    { key: 'clientKey', env: 'CLIENT_KEY', value: 'key-from-env', parsed: 'key-from-env' },
+    { key: 'clientSecret', env: 'CLIENT_SECRET', value: 'secret-from-env', parsed: 'secret-from-env' },
+    { key: 'redirectAppUrl', env: 'REDIRECT_APP_URL', value: 'myapp://tiktok', parsed: 'myapp://tiktok' },
+    { key: 'strapiUrl', env: 'STRAPI_URL', value: 'https://api.example.com/', parsed: 'https://api.example.com' },
+    {
+      key: 'scopes',
+      env: 'TIKTOK_SCOPES',
+      value: ' user.info.basic, user.info.profile ,',
+      parsed: ['user.info.basic', 'user.info.profile'],
+    },
+    { key: 'identityField', env: 'TIKTOK_IDENTITY_FIELD', value: 'open_id', parsed: 'open_id' },
+    { key: 'emailDomain', env: 'TIKTOK_EMAIL_DOMAIN', value: 'Users.Example.ORG', parsed: 'users.example.org' },
+    { key: 'tokenDelivery', env: 'TIKTOK_TOKEN_DELIVERY', value: 'fragment', parsed: 'fragment' },
+    { key: 'apiBaseUrl', env: 'TIKTOK_API_BASE_URL', value: 'http://127.0.0.1:4010//', parsed: 'http://127.0.0.1:4010' },
+    { key: 'timeoutMs', env: 'TIKTOK_TIMEOUT_MS', value: '2500', parsed: 2500 },
+  ];
+
+  it.each(fallbacks)('reads $key from $env when the plugin config leaves it out', ({ key, env, value, parsed }) => {
+    expect(parseConfig({}, { [env]: value })[key]).toEqual(parsed);
+  });
+
+  it.each(fallbacks)('reads $key from $env when the plugin config has an empty string', ({ key, env, value, parsed }) => {
+    expect(parseConfig({ [key]: '' }, { [env]: value })[key]).toEqual(parsed);
+  });
+
+  it.each(fallbacks)('treats an empty $env like an unset one', ({ key, env }) => {
+    expect(parseConfig({}, { [env]: '' })[key]).toEqual(parseConfig({}, {})[key]);
+  });
+
+  it('prefers every plugin config value over its environment variable', () => {
+    const fromConfig: PluginConfig = {
+      ...REQUIRED,
+      scopes: ['user.info.basic', 'user.info.profile'],
+      identityField: 'open_id',
+      emailDomain: 'example.org',
+      tokenDelivery: 'fragment',
+      apiBaseUrl: 'https://tiktok.test',
+      timeoutMs: 1234,
+    };
+    const env = Object.fromEntries(fallbacks.map(({ env: name, value }) => [name, value]));
+    expect(parseConfig(fromConfig, env)).toEqual(fromConfig);
+  });
+
+  it('trims string settings and strips trailing slashes from strapiUrl and apiBaseUrl', () => {
+    const parsed = parseConfig(
+      {
+        clientKey: '  client-key  ',
+        strapiUrl: ' https://api.example.com/base/// ',
+        apiBaseUrl: 'https://tiktok.test/',
+      },
+      {}
+    );
+    expect(parsed).toMatchObject({
+      clientKey: 'client-key',
+      strapiUrl: 'https://api.example.com/base',
+      apiBaseUrl: 'https://tiktok.test',
+    });
+  });
+
+  it('accepts scopes given as a list or as a comma-separated string in the plugin config', () => {
+    const expected = ['user.info.basic', 'user.info.profile'];
+    expect(parseConfig({ scopes: expected }, {}).scopes).toEqual(expected);
+    expect(parseConfig({ scopes: 'user.info.basic,user.info.profile' }, {}).scopes).toEqual(expected);
+  });
+
+  it.each([
+    'myapp://tiktok/done',
+    'com.example.app:/oauth2redirect',
+    'https://app.example.com/auth/tiktok?from=strapi',
+    'http://localhost:8081/cb',
+  ])('accepts %s as redirectAppUrl', (redirectAppUrl) => {
+    expect(parseConfig({ redirectAppUrl }, {}).redirectAppUrl).toBe(redirectAppUrl);
+  });
+
+  it.each([
+    'javascript:alert(1)',
+    'JavaScript:alert(document.cookie)',
+    'data:text/html,<script>alert(1)</script>',
+    'vbscript:msgbox(1)',
+    'file:///etc/passwd',
+    '/relative/path',
+    'not a url',
+  ])('refuses %s as redirectAppUrl, naming the key', (redirectAppUrl) => {
+    expect(configError({ redirectAppUrl }).message).toContain('redirectAppUrl');
+  });
+
+  it.each<[string, string, Record<string, unknown>]>([
+    ['clientKey', 'over 256 characters', { clientKey: 'k'.repeat(257) }],
+    ['clientSecret', 'over 512 characters', { clientSecret: 's'.repeat(513) }],
+    ['strapiUrl', 'without a scheme', { strapiUrl: 'api.example.com' }],
+    ['strapiUrl', 'with an app scheme', { strapiUrl: 'myapp://api' }],
+    ['scopes', 'without user.info.basic', { scopes: 'user.info.profile' }],
+    ['scopes', 'with a name that is no scope', { scopes: ['user.info.basic', 'User Info'] }],
+    ['identityField', 'other than union_id/open_id', { identityField: 'email' }],
+    ['emailDomain', 'without a dot', { emailDomain: 'localhost' }],
+    ['emailDomain', 'with spaces', { emailDomain: 'not a domain.com' }],
+    ['tokenDelivery', 'other than query/fragment', { tokenDelivery: 'body' }],
+    ['apiBaseUrl', 'without a scheme', { apiBaseUrl: 'tiktok.test' }],
+    ['apiBaseUrl', 'not http(s)', { apiBaseUrl: 'ftp://tiktok.test' }],
+    ['timeoutMs', 'not a number', { timeoutMs: 'soon' }],
+    ['timeoutMs', 'not whole', { timeoutMs: 1.5 }],
+    ['timeoutMs', 'under 100', { timeoutMs: 99 }],
+    ['timeoutMs', 'over 60000', { timeoutMs: 60001 }],
+    ['timeoutMs', 'given as an object', { timeoutMs: { ms: 100 } }],
+    ['tokenDelivery', 'given as a list', { tokenDelivery: ['query'] }],
+    ['identityField', 'given as an object', { identityField: { field: 'union_id' } }],
+    ['scopes', 'given as an object', { scopes: { basic: true } }],
+    ['clientKey', 'given as a number', { clientKey: 12345 }],
+    ['clientSecret', 'given as a list', { clientSecret: ['s3cret'] }],
+    ['redirectAppUrl', 'given as a list', { redirectAppUrl: ['myapp://x'] }],
+    ['strapiUrl', 'given as an object', { strapiUrl: { a: 'x' } }],
+    ['emailDomain', 'given as a list', { emailDomain: ['tiktok.com'] }],
+    ['apiBaseUrl', 'given as an object', { apiBaseUrl: { url: 'https://tiktok.test' } }],
+  ])('refuses a %s %s with a ConfigError naming it', (key, _problem, raw) => {
+    expect(configError(raw).message).toContain(key);
+  });
+
+  it.each([
+    ['STRAPI_URL', 'api.example.com', 'strapiUrl'],
+    ['TIKTOK_TIMEOUT_MS', 'soon', 'timeoutMs'],
+    ['TIKTOK_SCOPES', 'video.list', 'scopes'],
+  ])('refuses a malformed %s from the environment (%p)', (env, value, key) => {
+    expect(configError({}, { [env]: value }).message).toContain(key);
+  });
+
+  it('names every malformed key in one error', () => {
+    const { message } = configError({ strapiUrl: 'nope', tokenDelivery: 'body', timeoutMs: 5 });
+    expect(message).toEqual(expect.stringContaining('strapiUrl'));
+    expect(message).toEqual(expect.stringContaining('tokenDelivery'));
+    expect(message).toEqual(expect.stringContaining('timeoutMs'));
+  });
+
+  it('refuses an unknown key, naming it', () => {
+    expect(configError({ ...REQUIRED, clientSecrett: 'typo' }).message).toContain('clientSecrett');
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['too long', { clientSecret: `TOP-SECRET-${'x'.repeat(600)}` }],
+    ['valid while another key is malformed', { clientSecret: 'TOP-SECRET-value', strapiUrl: 'nope' }],
+    ['valid next to an unknown key', { clientSecret: 'TOP-SECRET-value', extra: true }],
+    ['given as a list', { clientSecret: ['TOP-SECRET-value'] }],
+  ])('never echoes the client secret in the message when it is %s', (_case, raw) => {
+    expect(configError({ ...REQUIRED, ...raw }).message).not.toContain('TOP-SECRET');
+  });
+
+  it('keeps DEFAULTS as documented', () => {
+    expect(DEFAULTS).toEqual({
+      scopes: ['user.info.basic'],
+      identityField: 'union_id',
+      emailDomain: 'tiktok.com',
+      tokenDelivery: 'query',
+      apiBaseUrl: 'https://open.tiktokapis.com',
+      timeoutMs: 8000,
+    });
+  });
+});
+
+describe('missingSettings', () => {
+  it.each<[string, Record<string, unknown>, Env, RequiredEnvName[]]>([
+    ['nothing is set', {}, {}, ['CLIENT_KEY', 'CLIENT_SECRET', 'REDIRECT_APP_URL', 'STRAPI_URL']],
+    ['all four come from the plugin config', REQUIRED, {}, []],
+    [
+      'all four come from the environment',
+      {},
+      { CLIENT_KEY: 'k', CLIENT_SECRET: 's', REDIRECT_APP_URL: 'myapp://x', STRAPI_URL: 'https://a.example' },
+      [],
+    ],
+    ['only the secret and the Strapi URL are missing', { clientKey: 'k', redirectAppUrl: 'myapp://x' }, {}, ['CLIENT_SECRET', 'STRAPI_URL']],
+    ['the key is blank everywhere', { ...REQUIRED, clientKey: '' }, { CLIENT_KEY: '' }, ['CLIENT_KEY']],
+    ['the key is only whitespace', { ...REQUIRED, clientKey: '   ' }, {}, ['CLIENT_KEY']],
+    ['the URLs are missing, the rest from env', {}, { CLIENT_SECRET: 's', CLIENT_KEY: 'k' }, ['REDIRECT_APP_URL', 'STRAPI_URL']],
+  ])('lists the env names in the spec order when %s', (_case, raw, env, expected) => {
+    expect(missingSettings(parseConfig(raw, env))).toEqual(expected);
+  });
+});
