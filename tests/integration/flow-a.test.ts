@@ -26,6 +26,12 @@ afterEach(async () => {
 });
 
 const connect = (body: unknown) => app.http().post(CONNECT).send(body as object);
+
+/** A TikTok account the emulator did not know yet, and a token for it. */
+const tokenForNewPerson = (id: string, displayName: string) => {
+  app.emulator.addPerson({ id, open_id: `${id}-open`, union_id: `${id}-union`, display_name: displayName });
+  return app.emulator.issueAccessToken(id);
+};
 const usersWithEmail = (email: string) => app.strapi.db.query(USERS).findMany({ where: { email } });
 const expectError = (response: { status: number; body: unknown }, status: number, message: string) => {
   expect(response.status).toBe(status);
@@ -86,9 +92,7 @@ describe('Flow A: /callback then /connect', () => {
     await app.strapi.db.query(USERS).create({
       data: { username: 'Glitch Free', email: 'someone@example.com', provider: 'local', confirmed: true },
     });
-    const emulated = { id: 'twin', open_id: 'twin-open', union_id: 'twin-union', display_name: 'Glitch Free' };
-    app.emulator.addPerson(emulated);
-    const response = await connect({ access_token: app.emulator.issueAccessToken('twin') });
+    const response = await connect({ access_token: tokenForNewPerson('twin', 'Glitch Free') });
     expect(response.status).toBe(200);
     expect(response.body.user.username).toMatch(/^Glitch Free\d{4}$/);
   });
@@ -204,11 +208,9 @@ describe('/connect errors', () => {
     const existing = await connect({ access_token: app.emulator.issueAccessToken('alice') });
     expect(existing.status).toBe(200);
     await setAdvancedSettings(app.strapi, { allow_register: false });
-    const person = { id: 'late', open_id: 'late-open', union_id: 'late-union', display_name: 'Late Comer' };
-    app.emulator.addPerson(person);
 
     expectError(
-      await connect({ access_token: app.emulator.issueAccessToken('late') }),
+      await connect({ access_token: tokenForNewPerson('late', 'Late Comer') }),
       400,
       'Register action is actually not available.'
     );
@@ -217,13 +219,11 @@ describe('/connect errors', () => {
   });
 
   it('never logs into an account of another provider that owns the pseudo-email', async () => {
-    const person = { id: 'owned', open_id: 'owned-open', union_id: 'owned-union', display_name: 'Owned' };
-    app.emulator.addPerson(person);
     const local = await app.strapi.db.query(USERS).create({
       data: { username: 'local-owner', email: 'owned-union@tiktok.com', provider: 'local', confirmed: true },
     });
 
-    expectError(await connect({ access_token: app.emulator.issueAccessToken('owned') }), 400, 'Email is already taken.');
+    expectError(await connect({ access_token: tokenForNewPerson('owned', 'Owned') }), 400, 'Email is already taken.');
     const sameEmail = await usersWithEmail('owned-union@tiktok.com');
     expect(sameEmail.map((user: { id: number }) => user.id)).toEqual([local.id]);
   });
@@ -240,11 +240,9 @@ describe('/connect errors', () => {
   it('gives a clear error and creates nothing when the default role is missing', async () => {
     await setAdvancedSettings(app.strapi, { default_role: 'no-such-role' });
     expect(await app.strapi.db.query(ROLES).findOne({ where: { type: 'no-such-role' } })).toBeNull();
-    const person = { id: 'roleless', open_id: 'r-open', union_id: 'roleless-union', display_name: 'Roleless' };
-    app.emulator.addPerson(person);
 
     expectError(
-      await connect({ access_token: app.emulator.issueAccessToken('roleless') }),
+      await connect({ access_token: tokenForNewPerson('roleless', 'Roleless') }),
       400,
       'Impossible to find the default role'
     );

@@ -1,6 +1,5 @@
 import {
   ConfigError,
-  DEFAULTS,
   missingSettings,
   parseConfig,
   type PluginConfig,
@@ -191,16 +190,6 @@ describe('parseConfig', () => {
     expect(configError({ ...REQUIRED, ...raw }).message).not.toContain('TOP-SECRET');
   });
 
-  it('keeps DEFAULTS as documented', () => {
-    expect(DEFAULTS).toEqual({
-      scopes: ['user.info.basic'],
-      identityField: 'union_id',
-      emailDomain: 'tiktok.com',
-      tokenDelivery: 'query',
-      apiBaseUrl: 'https://open.tiktokapis.com',
-      timeoutMs: 8000,
-    });
-  });
 });
 
 describe('missingSettings', () => {
