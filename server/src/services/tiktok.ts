@@ -62,8 +62,6 @@ const createHttpClient = (config: PluginConfig): AxiosInstance =>
     timeout: config.timeoutMs,
     httpAgent: new http.Agent(AGENT_OPTIONS),
     httpsAgent: new https.Agent(AGENT_OPTIONS),
-    // TikTok's errors come back as bodies we read ourselves; only transport failures throw.
-    validateStatus: (status) => status >= 200 && status < 300,
     maxRedirects: 0,
     maxContentLength: 1024 * 1024,
   });
