@@ -3,7 +3,9 @@ import { PLUGIN_ID } from './pluginId';
 import type { StrapiApp } from '@strapi/strapi/admin';
 
 const prefixKeys = (messages: Record<string, string>) =>
-  Object.fromEntries(Object.entries(messages).map(([key, value]) => [`${PLUGIN_ID}.${key}`, value]));
+  Object.fromEntries(
+    Object.entries(messages).map(([key, value]) => [`${PLUGIN_ID}.${key}`, value])
+  );
 
 const plugin: StrapiApp['appPlugins'][string] = {
   register(app) {

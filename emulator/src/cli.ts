@@ -9,7 +9,10 @@ const { values } = parseArgs({
     port: { type: 'string', default: process.env.EMULATOR_PORT ?? '4010' },
     host: { type: 'string', default: '127.0.0.1' },
     'client-key': { type: 'string', default: process.env.CLIENT_KEY ?? 'emulator-client-key' },
-    'client-secret': { type: 'string', default: process.env.CLIENT_SECRET ?? 'emulator-client-secret' },
+    'client-secret': {
+      type: 'string',
+      default: process.env.CLIENT_SECRET ?? 'emulator-client-secret',
+    },
     people: { type: 'string' },
   },
 });
@@ -24,7 +27,9 @@ const emulator = new TikTokEmulator({
 });
 
 emulator.listen(Number(values.port), values.host).then((url) => {
-  process.stdout.write(`TikTok emulator listening on ${url} (people: ${[...emulator.people.keys()].join(', ')})\n`);
+  process.stdout.write(
+    `TikTok emulator listening on ${url} (people: ${[...emulator.people.keys()].join(', ')})\n`
+  );
 });
 
 const stop = () => void emulator.close().then(() => process.exit(0));

@@ -48,13 +48,21 @@ const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 const sendJson = (res: http.ServerResponse, status: number, body: unknown) => {
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+  });
   res.end(JSON.stringify(body));
 };
 
-const redirectTo = (res: http.ServerResponse, target: string, params: Record<string, string | undefined>) => {
+const redirectTo = (
+  res: http.ServerResponse,
+  target: string,
+  params: Record<string, string | undefined>
+) => {
   const url = new URL(target);
-  for (const [key, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(key, value);
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined) url.searchParams.set(key, value);
   res.writeHead(302, { Location: url.toString(), 'Cache-Control': 'no-store' });
   res.end();
 };
@@ -90,11 +98,17 @@ export class TikTokEmulator {
   constructor(options: EmulatorOptions = {}) {
     this.clientKey = options.clientKey ?? 'emulator-client-key';
     this.clientSecret = options.clientSecret ?? 'emulator-client-secret';
-    this.peopleById = new Map((options.people ?? DEFAULT_PEOPLE).map((person) => [person.id, person]));
+    this.peopleById = new Map(
+      (options.people ?? DEFAULT_PEOPLE).map((person) => [person.id, person])
+    );
     this.redirectUris = options.redirectUris;
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
-        sendJson(res, 500, { error: 'internal_error', error_description: String(error), log_id: logId() });
+        sendJson(res, 500, {
+          error: 'internal_error',
+          error_description: String(error),
+          log_id: logId(),
+        });
       });
     });
   }
@@ -119,10 +133,21 @@ export class TikTokEmulator {
   }
 
   /** What the authorize page does when a person approves: a single-use code bound to the redirect. */
-  issueCode(personId: string, scopes: string[], redirectUri: string, codeChallenge?: string): string {
+  issueCode(
+    personId: string,
+    scopes: string[],
+    redirectUri: string,
+    codeChallenge?: string
+  ): string {
     const person = this.person(personId);
     const code = random('code.');
-    this.codes.set(code, { person, scopes, redirectUri, codeChallenge, expiresAt: Date.now() + CODE_TTL_MS });
+    this.codes.set(code, {
+      person,
+      scopes,
+      redirectUri,
+      codeChallenge,
+      expiresAt: Date.now() + CODE_TTL_MS,
+    });
     return code;
   }
 
@@ -165,16 +190,23 @@ export class TikTokEmulator {
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
     this.calls.set(url.pathname, this.callCount(url.pathname) + 1);
 
-    if (req.method === 'GET' && url.pathname === '/v2/auth/authorize/') return this.authorize(url, res);
+    if (req.method === 'GET' && url.pathname === '/v2/auth/authorize/')
+      return this.authorize(url, res);
     if (req.method === 'POST' && url.pathname === '/v2/oauth/token/') return this.token(req, res);
-    if (req.method === 'GET' && url.pathname === '/v2/user/info/') return this.userInfo(req, url, res);
-    sendJson(res, 404, { error: { code: 'not_found', message: 'No such endpoint in the emulator.', log_id: logId() } });
+    if (req.method === 'GET' && url.pathname === '/v2/user/info/')
+      return this.userInfo(req, url, res);
+    sendJson(res, 404, {
+      error: { code: 'not_found', message: 'No such endpoint in the emulator.', log_id: logId() },
+    });
   }
 
   private authorize(url: URL, res: http.ServerResponse): void {
     const param = (name: string) => url.searchParams.get(name) ?? undefined;
     const redirectUri = param('redirect_uri');
-    const scopes = (param('scope') ?? '').split(',').map((scope) => scope.trim()).filter(Boolean);
+    const scopes = (param('scope') ?? '')
+      .split(',')
+      .map((scope) => scope.trim())
+      .filter(Boolean);
     const problem =
       param('client_key') !== this.clientKey
         ? 'client_key is unknown'
@@ -189,7 +221,9 @@ export class TikTokEmulator {
                 : undefined;
     if (problem) {
       res.writeHead(400, { 'Content-Type': 'text/html; charset=utf-8' });
-      res.end(`<!doctype html><title>TikTok emulator</title><p>Authorization refused: ${escapeHtml(problem)}</p>`);
+      res.end(
+        `<!doctype html><title>TikTok emulator</title><p>Authorization refused: ${escapeHtml(problem)}</p>`
+      );
       return;
     }
 
@@ -213,7 +247,10 @@ export class TikTokEmulator {
       return escapeHtml(`${target.pathname}${target.search}`);
     };
     const people = [...this.people.values()]
-      .map((p) => `<li><a data-person="${escapeHtml(p.id)}" href="${link(p.id)}">Continue as ${escapeHtml(p.display_name ?? p.id)}</a></li>`)
+      .map(
+        (p) =>
+          `<li><a data-person="${escapeHtml(p.id)}" href="${link(p.id)}">Continue as ${escapeHtml(p.display_name ?? p.id)}</a></li>`
+      )
       .join('');
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
     res.end(
@@ -228,10 +265,17 @@ export class TikTokEmulator {
       sendJson(res, status, { error, error_description: description, log_id: logId() });
 
     if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
-      return oauthError(400, 'invalid_request', 'Content-Type must be application/x-www-form-urlencoded.');
+      return oauthError(
+        400,
+        'invalid_request',
+        'Content-Type must be application/x-www-form-urlencoded.'
+      );
     }
     const form = new URLSearchParams(await readBody(req));
-    if (form.get('client_key') !== this.clientKey || form.get('client_secret') !== this.clientSecret) {
+    if (
+      form.get('client_key') !== this.clientKey ||
+      form.get('client_secret') !== this.clientSecret
+    ) {
       return oauthError(401, 'invalid_client', 'Client key or secret is incorrect.');
     }
     if (form.get('grant_type') !== 'authorization_code') {
@@ -246,7 +290,11 @@ export class TikTokEmulator {
       return oauthError(200, 'invalid_grant', 'Authorization code is expired or has been used.');
     }
     if (form.get('redirect_uri') !== grant.redirectUri) {
-      return oauthError(200, 'invalid_grant', 'redirect_uri does not match the authorization request.');
+      return oauthError(
+        200,
+        'invalid_grant',
+        'redirect_uri does not match the authorization request.'
+      );
     }
     if (grant.codeChallenge) {
       const verifier = form.get('code_verifier');
@@ -275,18 +323,31 @@ export class TikTokEmulator {
     const [scheme, token] = (req.headers.authorization ?? '').split(' ');
     const grant = scheme === 'Bearer' && token ? this.tokens.get(token) : undefined;
     if (!grant || grant.expiresAt < Date.now()) {
-      return apiError(401, 'access_token_invalid', 'The access token is invalid or not found in the request.');
+      return apiError(
+        401,
+        'access_token_invalid',
+        'The access token is invalid or not found in the request.'
+      );
     }
     const fields = (url.searchParams.get('fields') ?? '').split(',').filter(Boolean);
     if (fields.length === 0 || fields.some((field) => !FIELD_SCOPES[field])) {
-      return apiError(400, 'invalid_params', 'The fields parameter is missing or names an unknown field.');
+      return apiError(
+        400,
+        'invalid_params',
+        'The fields parameter is missing or names an unknown field.'
+      );
     }
     if (fields.some((field) => !grant.scopes.includes(FIELD_SCOPES[field]))) {
-      return apiError(401, 'scope_not_authorized', 'The user did not authorize the scope required for this field.');
+      return apiError(
+        401,
+        'scope_not_authorized',
+        'The user did not authorize the scope required for this field.'
+      );
     }
 
     const { person } = grant;
-    if (person.behavior === 'no-user') return sendJson(res, 200, { data: {}, error: { code: 'ok', message: '', log_id: logId() } });
+    if (person.behavior === 'no-user')
+      return sendJson(res, 200, { data: {}, error: { code: 'ok', message: '', log_id: logId() } });
     if (person.behavior === 'api-error') {
       return apiError(200, 'internal_error', 'TikTok could not read this account right now.');
     }

@@ -7,7 +7,9 @@ module.exports = ({ env }) => {
     return {
       connection: {
         client: 'sqlite',
-        connection: { filename: env('DATABASE_FILENAME', path.join(__dirname, '..', '.tmp', 'data.db')) },
+        connection: {
+          filename: env('DATABASE_FILENAME', path.join(__dirname, '..', '.tmp', 'data.db')),
+        },
         useNullAsDefault: true,
       },
     };

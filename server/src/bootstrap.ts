@@ -7,7 +7,9 @@ const bootstrap = ({ strapi }: { strapi: Core.Strapi }) => {
   const config = getService(strapi, 'config');
   const missing = config.missing();
   if (missing.length > 0) {
-    strapi.log.warn(`[${PLUGIN_ID}] ${MESSAGES.unsetVariables(missing)}. Its routes answer 500 until they are set.`);
+    strapi.log.warn(
+      `[${PLUGIN_ID}] ${MESSAGES.unsetVariables(missing)}. Its routes answer 500 until they are set.`
+    );
     return;
   }
   strapi.log.info(`[${PLUGIN_ID}] ready; TikTok redirect URI: ${config.callbackUrl()}`);

@@ -16,5 +16,6 @@ export const MESSAGES = {
   noCode: 'No code provided',
   invalidCallback: 'Invalid callback parameters',
   tokenExchangeFailed: (reason: string) => `Failed to get TikTok token: ${reason}`,
-  unsetVariables: (names: readonly string[]) => `Unset environment variables: check ${names.join(', ')}`,
+  unsetVariables: (names: readonly string[]) =>
+    `Unset environment variables: check ${names.join(', ')}`,
 } as const;

@@ -14,16 +14,20 @@ describe('missing settings', () => {
   const message = 'Unset environment variables: check CLIENT_SECRET, STRAPI_URL';
 
   it('boots with exactly one warning naming the missing variables', () => {
-    const ours = app.warnings.filter((line) => line.includes('tiktok-auth-mobile'));
+    const ours = app.logs.filter((line) => line.message.includes('tiktok-auth-mobile'));
     expect(ours).toHaveLength(1);
-    expect(ours[0]).toContain(message);
+    expect(ours[0].level).toBe('warn');
+    expect(ours[0].message).toContain(message);
   });
 
   it.each([
     ['GET', '/api/tiktok-auth-mobile/callback?code=abc&scopes=user.info.basic'],
     ['POST', '/api/tiktok-auth-mobile/connect'],
   ])('%s %s answers a 500 naming exactly the missing ones', async (method, path) => {
-    const response = method === 'GET' ? await app.http().get(path) : await app.http().post(path).send({ access_token: 'x' });
+    const response =
+      method === 'GET'
+        ? await app.http().get(path)
+        : await app.http().post(path).send({ access_token: 'x' });
     expect(response.status).toBe(500);
     expect(response.body).toEqual({
       data: null,
@@ -44,7 +48,9 @@ describe('wrong client secret', () => {
 
   it("reports TikTok's invalid_client answer readably, without the secret", async () => {
     const toApp = await callbackRedirect(app, await authorizeAt(app, 'alice'));
-    expect(toApp.searchParams.get('error')).toBe('Failed to get TikTok token: Client key or secret is incorrect.');
+    expect(toApp.searchParams.get('error')).toBe(
+      'Failed to get TikTok token: Client key or secret is incorrect.'
+    );
     expect(toApp.toString()).not.toContain('not-the-secret');
   });
 });
@@ -53,6 +59,8 @@ describe('malformed settings', () => {
   it('stop the boot with a message naming the key', async () => {
     await expect(
       startTestApp({ env: { STRAPI_URL: 'api.example.com', TIKTOK_TIMEOUT_MS: 'soon' } })
-    ).rejects.toThrow(/tiktok-auth-mobile.*strapiUrl must be an absolute http\(s\) URL.*timeoutMs must be a number/);
+    ).rejects.toThrow(
+      /tiktok-auth-mobile.*strapiUrl must be an absolute http\(s\) URL.*timeoutMs must be a number/
+    );
   });
 });

@@ -22,18 +22,35 @@ afterAll(async () => {
   await app?.close();
 });
 afterEach(async () => {
-  await setAdvancedSettings(app.strapi, { allow_register: true, unique_email: true, default_role: 'authenticated' });
+  await setAdvancedSettings(app.strapi, {
+    allow_register: true,
+    unique_email: true,
+    default_role: 'authenticated',
+  });
 });
 
-const connect = (body: unknown) => app.http().post(CONNECT).send(body as object);
+const connect = (body: unknown) =>
+  app
+    .http()
+    .post(CONNECT)
+    .send(body as object);
 
 /** A TikTok account the emulator did not know yet, and a token for it. */
 const tokenForNewPerson = (id: string, displayName: string) => {
-  app.emulator.addPerson({ id, open_id: `${id}-open`, union_id: `${id}-union`, display_name: displayName });
+  app.emulator.addPerson({
+    id,
+    open_id: `${id}-open`,
+    union_id: `${id}-union`,
+    display_name: displayName,
+  });
   return app.emulator.issueAccessToken(id);
 };
 const usersWithEmail = (email: string) => app.strapi.db.query(USERS).findMany({ where: { email } });
-const expectError = (response: { status: number; body: unknown }, status: number, message: string) => {
+const expectError = (
+  response: { status: number; body: unknown },
+  status: number,
+  message: string
+) => {
   expect(response.status).toBe(status);
   expect(response.body).toMatchObject({ data: null, error: { status, message } });
 };
@@ -69,8 +86,25 @@ describe('Flow A: /callback then /connect', () => {
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({ id: user.id, email: user.email });
 
-    const row = await app.strapi.db.query(USERS).findOne({ where: { id: user.id }, populate: ['role'] });
+    const row = await app.strapi.db
+      .query(USERS)
+      .findOne({ where: { id: user.id }, populate: ['role'] });
     expect(row.role.type).toBe('authenticated');
+  });
+
+  it('logs none of the code, the TikTok token, the client secret or the JWT', async () => {
+    const fromTikTok = await authorizeAt(app, 'bob');
+    const code = fromTikTok.searchParams.get('code')!;
+    const toApp = await callbackRedirect(app, fromTikTok);
+    const accessToken = toApp.searchParams.get('access_token')!;
+    const { jwt } = (await connect({ access_token: accessToken })).body;
+
+    const logged = app.logs.map((line) => line.message).join('\n');
+    expect(logged).toContain('/api/tiktok-auth-mobile/callback?code=%5Bredacted%5D');
+    for (const secret of [code, accessToken, app.emulator.clientSecret, jwt]) {
+      expect(typeof secret).toBe('string');
+      expect(logged).not.toContain(secret);
+    }
   });
 
   it('signs a returning person into the same account', async () => {
@@ -90,7 +124,12 @@ describe('Flow A: /callback then /connect', () => {
 
   it('gives a unique username when the TikTok name is taken', async () => {
     await app.strapi.db.query(USERS).create({
-      data: { username: 'Glitch Free', email: 'someone@example.com', provider: 'local', confirmed: true },
+      data: {
+        username: 'Glitch Free',
+        email: 'someone@example.com',
+        provider: 'local',
+        confirmed: true,
+      },
     });
     const response = await connect({ access_token: tokenForNewPerson('twin', 'Glitch Free') });
     expect(response.status).toBe(200);
@@ -101,7 +140,9 @@ describe('Flow A: /callback then /connect', () => {
     const denied = await authorizeAt(app, 'deny', { state: 'xyz' });
     const toApp = await callbackRedirect(app, denied);
     expect(toApp.searchParams.get('error')).toBe('access_denied');
-    expect(toApp.searchParams.get('error_description')).toBe('The user denied the authorization request.');
+    expect(toApp.searchParams.get('error_description')).toBe(
+      'The user denied the authorization request.'
+    );
     expect(toApp.searchParams.get('state')).toBe('xyz');
     expect(toApp.searchParams.has('access_token')).toBe(false);
   });
@@ -147,7 +188,9 @@ describe('/callback errors', () => {
   it('never lets the request choose the redirect target, and keeps CR/LF and markup inert', async () => {
     const response = await app
       .http()
-      .get(`${CALLBACK}?error=x&error_description=%0D%0ASet-Cookie:%20a=b<script>&redirect_uri=https://evil.example`);
+      .get(
+        `${CALLBACK}?error=x&error_description=%0D%0ASet-Cookie:%20a=b<script>&redirect_uri=https://evil.example`
+      );
     expect(response.status).toBe(302);
     expect(response.headers['set-cookie']).toBeUndefined();
     expect(response.headers.location.startsWith(REDIRECT_APP_URL)).toBe(true);
@@ -189,7 +232,11 @@ describe('/connect errors', () => {
   });
 
   it('reports a TikTok answer without a user', async () => {
-    expectError(await connect({ access_token: app.emulator.issueAccessToken('ghost') }), 400, 'User does not exist.');
+    expectError(
+      await connect({ access_token: app.emulator.issueAccessToken('ghost') }),
+      400,
+      'User does not exist.'
+    );
   });
 
   it("passes TikTok's own message on for an error object whose code is not ok", async () => {
@@ -201,7 +248,11 @@ describe('/connect errors', () => {
   });
 
   it('refuses a profile without union_id', async () => {
-    expectError(await connect({ access_token: app.emulator.issueAccessToken('nora') }), 400, 'Email was not available.');
+    expectError(
+      await connect({ access_token: app.emulator.issueAccessToken('nora') }),
+      400,
+      'Email was not available.'
+    );
   });
 
   it('refuses new people when sign-ups are off but still lets existing ones in', async () => {
@@ -215,31 +266,48 @@ describe('/connect errors', () => {
       'Register action is actually not available.'
     );
     expect(await usersWithEmail('late-union@tiktok.com')).toHaveLength(0);
-    expect((await connect({ access_token: app.emulator.issueAccessToken('alice') })).status).toBe(200);
+    expect((await connect({ access_token: app.emulator.issueAccessToken('alice') })).status).toBe(
+      200
+    );
   });
 
   it('never logs into an account of another provider that owns the pseudo-email', async () => {
     const local = await app.strapi.db.query(USERS).create({
-      data: { username: 'local-owner', email: 'owned-union@tiktok.com', provider: 'local', confirmed: true },
+      data: {
+        username: 'local-owner',
+        email: 'owned-union@tiktok.com',
+        provider: 'local',
+        confirmed: true,
+      },
     });
 
-    expectError(await connect({ access_token: tokenForNewPerson('owned', 'Owned') }), 400, 'Email is already taken.');
+    expectError(
+      await connect({ access_token: tokenForNewPerson('owned', 'Owned') }),
+      400,
+      'Email is already taken.'
+    );
     const sameEmail = await usersWithEmail('owned-union@tiktok.com');
     expect(sameEmail.map((user: { id: number }) => user.id)).toEqual([local.id]);
   });
 
   it('refuses a blocked user and issues no token', async () => {
     const first = await connect({ access_token: app.emulator.issueAccessToken('bob') });
-    await app.strapi.db.query(USERS).update({ where: { id: first.body.user.id }, data: { blocked: true } });
+    await app.strapi.db
+      .query(USERS)
+      .update({ where: { id: first.body.user.id }, data: { blocked: true } });
     const blocked = await connect({ access_token: app.emulator.issueAccessToken('bob') });
     expectError(blocked, 400, 'Your account has been blocked by an administrator');
     expect(blocked.body).not.toHaveProperty('jwt');
-    await app.strapi.db.query(USERS).update({ where: { id: first.body.user.id }, data: { blocked: false } });
+    await app.strapi.db
+      .query(USERS)
+      .update({ where: { id: first.body.user.id }, data: { blocked: false } });
   });
 
   it('gives a clear error and creates nothing when the default role is missing', async () => {
     await setAdvancedSettings(app.strapi, { default_role: 'no-such-role' });
-    expect(await app.strapi.db.query(ROLES).findOne({ where: { type: 'no-such-role' } })).toBeNull();
+    expect(
+      await app.strapi.db.query(ROLES).findOne({ where: { type: 'no-such-role' } })
+    ).toBeNull();
 
     expectError(
       await connect({ access_token: tokenForNewPerson('roleless', 'Roleless') }),

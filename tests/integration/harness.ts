@@ -11,12 +11,19 @@ export const STRAPI_URL = 'https://api.example.com';
 export const CALLBACK_URL = `${STRAPI_URL}/api/tiktok-auth-mobile/callback`;
 export const PLUGIN_ROUTES = '/tiktok-auth-mobile';
 
+export interface LogLine {
+  level: (typeof LOG_LEVELS)[number];
+  message: string;
+}
+
+const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug'] as const;
+
 export interface TestApp {
   strapi: Core.Strapi;
   emulator: TikTokEmulator;
   http: () => ReturnType<typeof request>;
-  /** Calls of `strapi.log.warn` since createStrapi (boot included), messages only. */
-  warnings: string[];
+  /** Every `strapi.log` call since createStrapi (boot included), whatever the printed level. */
+  logs: LogLine[];
   /** The redirect URI the plugin derived, i.e. the one to register at TikTok. */
   callbackUrl: string;
   close: () => Promise<void>;
@@ -29,9 +36,21 @@ export interface TestAppOptions {
 }
 
 const ENV_KEYS = [
-  'CLIENT_KEY', 'CLIENT_SECRET', 'REDIRECT_APP_URL', 'STRAPI_URL', 'TIKTOK_API_BASE_URL', 'TIKTOK_SCOPES',
-  'TIKTOK_IDENTITY_FIELD', 'TIKTOK_EMAIL_DOMAIN', 'TIKTOK_TOKEN_DELIVERY', 'TIKTOK_TIMEOUT_MS',
-  'UP_JWT_MANAGEMENT', 'API_PREFIX', 'DATABASE_CLIENT', 'DATABASE_FILENAME', 'LOG_LEVEL',
+  'CLIENT_KEY',
+  'CLIENT_SECRET',
+  'REDIRECT_APP_URL',
+  'STRAPI_URL',
+  'TIKTOK_API_BASE_URL',
+  'TIKTOK_SCOPES',
+  'TIKTOK_IDENTITY_FIELD',
+  'TIKTOK_EMAIL_DOMAIN',
+  'TIKTOK_TOKEN_DELIVERY',
+  'TIKTOK_TIMEOUT_MS',
+  'UP_JWT_MANAGEMENT',
+  'API_PREFIX',
+  'DATABASE_CLIENT',
+  'DATABASE_FILENAME',
+  'LOG_LEVEL',
 ];
 
 /**
@@ -42,7 +61,8 @@ const destroyKeepingListeners = async (strapi: Core.Strapi) => {
   const listeners = process.eventNames().map((name) => [name, process.rawListeners(name)] as const);
   await strapi.destroy();
   for (const [name, fns] of listeners) {
-    for (const fn of fns) if (!process.rawListeners(name).includes(fn)) process.on(name as string, fn as () => void);
+    for (const fn of fns)
+      if (!process.rawListeners(name).includes(fn)) process.on(name as string, fn as () => void);
   }
 };
 
@@ -80,12 +100,18 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
   }
 
   const strapi = createStrapi({ appDir: APP_DIR, distDir: APP_DIR });
-  const warnings: string[] = [];
-  const warn = strapi.log.warn.bind(strapi.log);
-  strapi.log.warn = ((message: unknown, ...rest: unknown[]) => {
-    warnings.push(String(message));
-    return warn(message as string, ...(rest as []));
-  }) as typeof strapi.log.warn;
+  const logs: LogLine[] = [];
+  for (const level of LOG_LEVELS) {
+    const original = strapi.log[level].bind(strapi.log);
+    strapi.log[level] = ((message: unknown, ...rest: unknown[]) => {
+      logs.push({
+        level,
+        message:
+          message instanceof Error ? `${message.message}\n${message.stack}` : String(message),
+      });
+      return original(message as string, ...(rest as []));
+    }) as (typeof strapi.log)[typeof level];
+  }
 
   const cleanUp = async () => {
     await emulator.close();
@@ -103,7 +129,7 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
   return {
     strapi,
     emulator,
-    warnings,
+    logs,
     callbackUrl: strapi.plugin('tiktok-auth-mobile').service('config').callbackUrl(),
     http: () => request(strapi.server.httpServer),
     close: async () => {
@@ -114,7 +140,10 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
 };
 
 /** Sets users-permissions' advanced settings (Settings → Users & Permissions → Advanced). */
-export const setAdvancedSettings = async (strapi: Core.Strapi, changes: Record<string, unknown>) => {
+export const setAdvancedSettings = async (
+  strapi: Core.Strapi,
+  changes: Record<string, unknown>
+) => {
   const store = strapi.store({ type: 'plugin', name: 'users-permissions', key: 'advanced' });
   const current = ((await store.get({})) ?? {}) as Record<string, unknown>;
   await store.set({ value: { ...current, ...changes } });
@@ -134,7 +163,9 @@ export const authorizeAt = async (
     person: personId,
     ...(state ? { state } : {}),
   });
-  const response = await fetch(`${app.emulator.url}/v2/auth/authorize/?${query}`, { redirect: 'manual' });
+  const response = await fetch(`${app.emulator.url}/v2/auth/authorize/?${query}`, {
+    redirect: 'manual',
+  });
   return new URL(response.headers.get('location')!);
 };
 

@@ -1,4 +1,11 @@
-import { REDIRECT_APP_URL, STRAPI_URL, authorizeAt, callbackRedirect, startTestApp, type TestApp } from './harness';
+import {
+  REDIRECT_APP_URL,
+  STRAPI_URL,
+  authorizeAt,
+  callbackRedirect,
+  startTestApp,
+  type TestApp,
+} from './harness';
 
 /**
  * One boot with every non-default option at once: users-permissions in `jwtManagement: 'refresh'`,
@@ -39,7 +46,10 @@ describe('options', () => {
 
   it('names the user after the TikTok username when the profile scope is granted', async () => {
     const token = app.emulator.issueAccessToken('alice', ['user.info.basic', 'user.info.profile']);
-    const response = await app.http().post('/v1/tiktok-auth-mobile/connect').send({ access_token: token });
+    const response = await app
+      .http()
+      .post('/v1/tiktok-auth-mobile/connect')
+      .send({ access_token: token });
     expect(response.status).toBe(200);
     expect(response.body.user.username).toBe('alice.tiktok');
   });
@@ -47,7 +57,10 @@ describe('options', () => {
   it('falls back to the basic fields when the person did not grant the profile scope', async () => {
     const calls = app.emulator.callCount('/v2/user/info/');
     const token = app.emulator.issueAccessToken('bob', ['user.info.basic']);
-    const response = await app.http().post('/v1/tiktok-auth-mobile/connect').send({ access_token: token });
+    const response = await app
+      .http()
+      .post('/v1/tiktok-auth-mobile/connect')
+      .send({ access_token: token });
     expect(response.status).toBe(200);
     expect(response.body.user.username).toBe('Bob 100% Real');
     expect(app.emulator.callCount('/v2/user/info/')).toBe(calls + 2);
@@ -65,11 +78,17 @@ describe("jwtManagement: 'refresh'", () => {
     expect(response.status).toBe(200);
     expect(Object.keys(response.body).sort()).toEqual(['jwt', 'refreshToken', 'user']);
 
-    const me = await app.http().get('/v1/users/me').set('Authorization', `Bearer ${response.body.jwt}`);
+    const me = await app
+      .http()
+      .get('/v1/users/me')
+      .set('Authorization', `Bearer ${response.body.jwt}`);
     expect(me.status).toBe(200);
     expect(me.body.id).toBe(response.body.user.id);
 
-    const refreshed = await app.http().post('/v1/auth/refresh').send({ refreshToken: response.body.refreshToken });
+    const refreshed = await app
+      .http()
+      .post('/v1/auth/refresh')
+      .send({ refreshToken: response.body.refreshToken });
     expect(refreshed.status).toBe(200);
     expect(typeof refreshed.body.jwt).toBe('string');
   });
@@ -83,7 +102,9 @@ describe("jwtManagement: 'refresh'", () => {
       .send({ access_token: token });
     expect(response.status).toBe(200);
     expect(response.body).not.toHaveProperty('refreshToken');
-    const cookie = ([] as string[]).concat(response.headers['set-cookie'] ?? []).find((c) => c.startsWith('strapi_up_refresh='));
+    const cookie = ([] as string[])
+      .concat(response.headers['set-cookie'] ?? [])
+      .find((c) => c.startsWith('strapi_up_refresh='));
     expect(cookie).toMatch(/httponly/i);
   });
 });

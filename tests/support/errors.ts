@@ -14,7 +14,10 @@ export const thrownBy = <E extends Error>(fn: () => unknown, type: ErrorClass<E>
 };
 
 /** The error `promise` rejects with, checked to be a `type` (the test fails if it resolves). */
-export const rejectionOf = async <E extends Error>(promise: Promise<unknown>, type: ErrorClass<E>): Promise<E> => {
+export const rejectionOf = async <E extends Error>(
+  promise: Promise<unknown>,
+  type: ErrorClass<E>
+): Promise<E> => {
   const outcome = await promise.then(
     (value: unknown) => ({ resolvedWith: value }),
     (error: unknown) => ({ error })

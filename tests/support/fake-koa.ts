@@ -18,7 +18,11 @@ export interface FakeContextInput {
 }
 
 /** The few parts of a koa context the controllers touch, each call recorded. */
-export const createFakeContext = ({ query = {}, body, headers = {} }: FakeContextInput = {}): FakeContext => ({
+export const createFakeContext = ({
+  query = {},
+  body,
+  headers = {},
+}: FakeContextInput = {}): FakeContext => ({
   query,
   request: { body, headers, header: headers },
   state: {},

@@ -65,7 +65,13 @@ export class FakeQuery {
     return { ...row };
   }
 
-  async update({ where, data }: { where?: Where; data: Record<string, unknown> }): Promise<Row | null> {
+  async update({
+    where,
+    data,
+  }: {
+    where?: Where;
+    data: Record<string, unknown>;
+  }): Promise<Row | null> {
     const row = this.rows.find((candidate) => matches(candidate, where));
     if (!row) return null;
     Object.assign(row, data);
@@ -157,14 +163,18 @@ export const createFakeStrapi = (options: FakeStrapiOptions = {}): FakeStrapi =>
     if (override) return override as Service<Name>;
     if (!instances.has(name)) {
       const factory = services[name] as (deps: { strapi: Core.Strapi }) => Service<Name>;
-      instances.set(name, withPluginEnv(options.env ?? {}, () => factory({ strapi })));
+      instances.set(
+        name,
+        withPluginEnv(options.env ?? {}, () => factory({ strapi }))
+      );
     }
     return instances.get(name) as Service<Name>;
   };
 
   const fake = {
     config: {
-      get: (key: string, fallback?: unknown) => (key in configValues ? configValues[key] : fallback),
+      get: (key: string, fallback?: unknown) =>
+        key in configValues ? configValues[key] : fallback,
     },
     log,
     plugin: (id: string) => {
@@ -176,7 +186,9 @@ export const createFakeStrapi = (options: FakeStrapiOptions = {}): FakeStrapi =>
       get: async () => stores[`${type}.${name}.${key}`],
     }),
     getModel: (uid: string) =>
-      uid === USER_UID ? { uid, attributes: { username: { minLength: options.usernameMinLength ?? 3 } } } : undefined,
+      uid === USER_UID
+        ? { uid, attributes: { username: { minLength: options.usernameMinLength ?? 3 } } }
+        : undefined,
   };
   const strapi = fake as unknown as Core.Strapi;
 

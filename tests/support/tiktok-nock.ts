@@ -1,5 +1,9 @@
 import nock from 'nock';
-import type { TikTokTokenSuccess, TikTokUser, TikTokUserInfoResponse } from '../../server/src/tiktok-types';
+import type {
+  TikTokTokenSuccess,
+  TikTokUser,
+  TikTokUserInfoResponse,
+} from '../../server/src/tiktok-types';
 
 /** A made-up TikTok origin: nock answers for it, nothing real is ever contacted. */
 export const TIKTOK_BASE_URL = 'https://tiktok.test';
@@ -61,7 +65,11 @@ export const tokenEndpoint = ({ status, body = '', delayMs = 0 }: ReplyOptions) 
     .delay(delayMs)
     .reply(status, function (_uri, requestBody) {
       const raw = typeof requestBody === 'string' ? requestBody : JSON.stringify(requestBody);
-      requests.push({ headers: { ...this.req.headers }, body: raw, form: Object.fromEntries(new URLSearchParams(raw)) });
+      requests.push({
+        headers: { ...this.req.headers },
+        body: raw,
+        form: Object.fromEntries(new URLSearchParams(raw)),
+      });
       return body;
     });
   return { scope, requests };

@@ -19,7 +19,12 @@ interface Setup {
 }
 
 const setup = (options: Setup = {}) => {
-  const { pluginConfig = {}, users = [], roles = [PUBLIC, AUTHENTICATED], usernameMinLength } = options;
+  const {
+    pluginConfig = {},
+    users = [],
+    roles = [PUBLIC, AUTHENTICATED],
+    usernameMinLength,
+  } = options;
   const advanced = 'advanced' in options ? options.advanced : OPEN;
   const fake = createFakeStrapi({ advanced, pluginConfig, usernameMinLength });
   fake.db.seed(ROLE_UID, roles);
@@ -50,14 +55,20 @@ const tiktokUser = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-const applicationError = (promise: Promise<unknown>) => rejectionOf(promise, errors.ApplicationError);
+const applicationError = (promise: Promise<unknown>) =>
+  rejectionOf(promise, errors.ApplicationError);
 
 describe('accounts service: pseudoEmail', () => {
   it.each<[string, Record<string, unknown>, TikTokUser, string]>([
     ['union_id@tiktok.com, lower-cased, by default', {}, person(), 'union-xyz@tiktok.com'],
     ['a trimmed id', {}, person({ union_id: '  Union-XYZ ' }), 'union-xyz@tiktok.com'],
     ['open_id when configured', { identityField: 'open_id' }, person(), 'open-abc@tiktok.com'],
-    ['the configured domain', { emailDomain: 'Users.Example.org' }, person(), 'union-xyz@users.example.org'],
+    [
+      'the configured domain',
+      { emailDomain: 'Users.Example.org' },
+      person(),
+      'union-xyz@users.example.org',
+    ],
   ])('is %s', (_case, pluginConfig, profile, email) => {
     expect(setup({ pluginConfig }).accounts.pseudoEmail(profile)).toBe(email);
   });
@@ -76,33 +87,49 @@ describe('accounts service: pseudoEmail', () => {
 describe('accounts service: findOrCreate', () => {
   it('refuses a profile without identity and creates nothing', async () => {
     const { accounts, userRows } = setup();
-    const error = await applicationError(accounts.findOrCreate({ open_id: 'o', display_name: 'No Union' }));
+    const error = await applicationError(
+      accounts.findOrCreate({ open_id: 'o', display_name: 'No Union' })
+    );
     expect(error.message).toBe('Email was not available.');
     expect(userRows()).toHaveLength(0);
   });
 
   it('returns the existing tiktok user and creates nothing', async () => {
     const { accounts, create, userRows } = setup({ users: [tiktokUser({ id: 41 })] });
-    await expect(accounts.findOrCreate(person())).resolves.toMatchObject({ id: 41, email: 'union-xyz@tiktok.com' });
+    await expect(accounts.findOrCreate(person())).resolves.toMatchObject({
+      id: 41,
+      email: 'union-xyz@tiktok.com',
+    });
     expect(create).not.toHaveBeenCalled();
     expect(userRows()).toHaveLength(1);
   });
 
   it('finds the user by the lower-cased pseudo-email whatever the case TikTok sends', async () => {
     const { accounts } = setup({ users: [tiktokUser({ id: 41 })] });
-    await expect(accounts.findOrCreate(person({ union_id: 'UNION-xyz' }))).resolves.toMatchObject({ id: 41 });
+    await expect(accounts.findOrCreate(person({ union_id: 'UNION-xyz' }))).resolves.toMatchObject({
+      id: 41,
+    });
   });
 
   it('picks the tiktok user among users of several providers sharing the email', async () => {
     const { accounts, create } = setup({
-      users: [tiktokUser({ id: 40, provider: 'local', username: 'local-alice' }), tiktokUser({ id: 41 })],
+      users: [
+        tiktokUser({ id: 40, provider: 'local', username: 'local-alice' }),
+        tiktokUser({ id: 41 }),
+      ],
     });
-    await expect(accounts.findOrCreate(person())).resolves.toMatchObject({ id: 41, provider: 'tiktok' });
+    await expect(accounts.findOrCreate(person())).resolves.toMatchObject({
+      id: 41,
+      provider: 'tiktok',
+    });
     expect(create).not.toHaveBeenCalled();
   });
 
   it('still signs in an existing tiktok user when sign-ups are disabled', async () => {
-    const { accounts } = setup({ advanced: { ...OPEN, allow_register: false }, users: [tiktokUser({ id: 41 })] });
+    const { accounts } = setup({
+      advanced: { ...OPEN, allow_register: false },
+      users: [tiktokUser({ id: 41 })],
+    });
     await expect(accounts.findOrCreate(person())).resolves.toMatchObject({ id: 41 });
   });
 
@@ -162,10 +189,18 @@ describe('accounts service: findOrCreate', () => {
   it.each<[string, TikTokUser, unknown]>([
     ['the TikTok username first', { username: 'alice.tt', display_name: 'Alice' }, 'alice.tt'],
     ['the display name when there is no username', { display_name: 'Alice Doe' }, 'Alice Doe'],
-    ['the name without its control characters', { display_name: 'Al\u0000i\u200bce\u0007\n' }, 'Alice'],
+    [
+      'the name without its control characters',
+      { display_name: 'Al\u0000i\u200bce\u0007\n' },
+      'Alice',
+    ],
     ['a name cut to 40 characters', { display_name: 'x'.repeat(60) }, 'x'.repeat(40)],
     ['a stray % kept', { display_name: '100% real %E0%A4%A' }, '100% real %E0%A4%A'],
-    ['digits after a name shorter than 3', { display_name: 'Al' }, expect.stringMatching(/^Al\d{4}$/)],
+    [
+      'digits after a name shorter than 3',
+      { display_name: 'Al' },
+      expect.stringMatching(/^Al\d{4}$/),
+    ],
     ['"tiktok" when the profile has no name', { display_name: '' }, 'tiktok'],
   ])('makes the username from %s', async (_case, names, username) => {
     const { accounts } = setup();
@@ -191,7 +226,10 @@ describe('accounts service: findOrCreate', () => {
       fake.db.seed(USER_UID, [tiktokUser({ id: 99, username: 'winner' })]);
       throw new Error('UNIQUE constraint failed: up_users.email');
     });
-    await expect(accounts.findOrCreate(person())).resolves.toMatchObject({ id: 99, username: 'winner' });
+    await expect(accounts.findOrCreate(person())).resolves.toMatchObject({
+      id: 99,
+      username: 'winner',
+    });
     expect(create).toHaveBeenCalledTimes(1);
     expect(userRows()).toHaveLength(1);
   });
@@ -220,16 +258,36 @@ describe('usernameBase', () => {
     ['prefers username', { username: 'alice.tt', display_name: 'Alice' }, 'alice.tt'],
     ['falls back to display_name', { display_name: 'Alice Doe' }, 'Alice Doe'],
     ['skips a blank username', { username: '   ', display_name: 'Bob' }, 'Bob'],
-    ['skips a username of invisible characters only', { username: '\u200b', display_name: 'Bob' }, 'Bob'],
+    [
+      'skips a username of invisible characters only',
+      { username: '\u200b', display_name: 'Bob' },
+      'Bob',
+    ],
     ['trims and collapses whitespace', { display_name: '  Ann \u00a0  Lee  ' }, 'Ann Lee'],
-    ['drops control and invisible characters', { display_name: 'E\u0000v\u001fe\u007f\u0085\u200b\u202e\ufeff' }, 'Eve'],
-    ['drops line breaks rather than keeping them', { display_name: 'Line\r\nBreak\u2028' }, 'LineBreak'],
+    [
+      'drops control and invisible characters',
+      { display_name: 'E\u0000v\u001fe\u007f\u0085\u200b\u202e\ufeff' },
+      'Eve',
+    ],
+    [
+      'drops line breaks rather than keeping them',
+      { display_name: 'Line\r\nBreak\u2028' },
+      'LineBreak',
+    ],
     ['keeps % and other punctuation', { display_name: '50% <off> & "more"' }, '50% <off> & "more"'],
     ['keeps unicode letters, normalised to NFC', { display_name: 'Zoe\u0301 李' }, 'Zoé 李'],
     ['cuts to 40 characters', { display_name: 'n'.repeat(41) }, 'n'.repeat(40)],
-    ['cuts by characters, never inside an emoji', { display_name: '😀'.repeat(50) }, '😀'.repeat(40)],
+    [
+      'cuts by characters, never inside an emoji',
+      { display_name: '😀'.repeat(50) },
+      '😀'.repeat(40),
+    ],
     ['is "tiktok" without any name', {}, 'tiktok'],
-    ['is "tiktok" when the name is only control characters', { display_name: '\u0000\u0001' }, 'tiktok'],
+    [
+      'is "tiktok" when the name is only control characters',
+      { display_name: '\u0000\u0001' },
+      'tiktok',
+    ],
   ])('%s', (_case, profile, base) => {
     expect(usernameBase(profile)).toBe(base);
   });
@@ -254,10 +312,16 @@ describe('usernameCandidates', () => {
   it.each([
     ['al', 3],
     ['alice', 6],
-  ])('skips a base shorter than the minimum (%s, min %i) and goes straight to digits', (base, minLength) => {
-    const withDigits = expect.stringMatching(new RegExp(`^${base}[1-9]\\d{3}$`));
-    expect([...usernameCandidates(base, minLength)]).toEqual([...Array<unknown>(4).fill(withDigits), expect.stringMatching(UUID_NAME)]);
-  });
+  ])(
+    'skips a base shorter than the minimum (%s, min %i) and goes straight to digits',
+    (base, minLength) => {
+      const withDigits = expect.stringMatching(new RegExp(`^${base}[1-9]\\d{3}$`));
+      expect([...usernameCandidates(base, minLength)]).toEqual([
+        ...Array<unknown>(4).fill(withDigits),
+        expect.stringMatching(UUID_NAME),
+      ]);
+    }
+  );
 
   it('yields a base exactly as long as the minimum', () => {
     expect(usernameCandidates('alice', 5).next().value).toBe('alice');

@@ -47,7 +47,11 @@ const setup = (options: FakeStrapiOptions = {}) => {
 /** The app redirect's target (without query) and all its query parameters. */
 const appRedirect = (ctx: FakeContext) => {
   const url = redirectTarget(ctx);
-  return { target: `${url.origin}${url.pathname}`, params: Object.fromEntries(url.searchParams), hash: url.hash };
+  return {
+    target: `${url.origin}${url.pathname}`,
+    params: Object.fromEntries(url.searchParams),
+    hash: url.hash,
+  };
 };
 
 const callback = async (query: Record<string, unknown>, options?: FakeStrapiOptions) => {
@@ -61,27 +65,51 @@ describe('auth controller: unconfigured plugin', () => {
   const { clientKey, apiBaseUrl } = CONFIGURED;
 
   it.each<[string, Record<string, unknown>, Env, string]>([
-    ['nothing is set', { apiBaseUrl }, {}, 'CLIENT_KEY, CLIENT_SECRET, REDIRECT_APP_URL, STRAPI_URL'],
-    ['only the client key is set', { clientKey, apiBaseUrl }, {}, 'CLIENT_SECRET, REDIRECT_APP_URL, STRAPI_URL'],
-    ['the env provides the secret and the app URL', { clientKey, apiBaseUrl }, { CLIENT_SECRET: 's', REDIRECT_APP_URL: 'myapp://x' }, 'STRAPI_URL'],
-  ])('answers the 500 naming exactly what is missing when %s, without calling TikTok', async (_case, pluginConfig, env, names) => {
-    const token = tokenEndpoint({ status: 200, body: tokenSuccess() });
-    const user = userInfoEndpoint({ token: ACCESS_TOKEN, status: 200, body: userInfoBody(PERSON) });
-    const { controller, signIn } = setup({ pluginConfig, env });
-    const viaCallback = createFakeContext({ query: { code: 'c', scopes: 'user.info.basic' } });
-    const viaConnect = createFakeContext({ body: { access_token: ACCESS_TOKEN } });
+    [
+      'nothing is set',
+      { apiBaseUrl },
+      {},
+      'CLIENT_KEY, CLIENT_SECRET, REDIRECT_APP_URL, STRAPI_URL',
+    ],
+    [
+      'only the client key is set',
+      { clientKey, apiBaseUrl },
+      {},
+      'CLIENT_SECRET, REDIRECT_APP_URL, STRAPI_URL',
+    ],
+    [
+      'the env provides the secret and the app URL',
+      { clientKey, apiBaseUrl },
+      { CLIENT_SECRET: 's', REDIRECT_APP_URL: 'myapp://x' },
+      'STRAPI_URL',
+    ],
+  ])(
+    'answers the 500 naming exactly what is missing when %s, without calling TikTok',
+    async (_case, pluginConfig, env, names) => {
+      const token = tokenEndpoint({ status: 200, body: tokenSuccess() });
+      const user = userInfoEndpoint({
+        token: ACCESS_TOKEN,
+        status: 200,
+        body: userInfoBody(PERSON),
+      });
+      const { controller, signIn } = setup({ pluginConfig, env });
+      const viaCallback = createFakeContext({ query: { code: 'c', scopes: 'user.info.basic' } });
+      const viaConnect = createFakeContext({ body: { access_token: ACCESS_TOKEN } });
 
-    await controller.callback(asKoa(viaCallback));
-    await controller.connect(asKoa(viaConnect));
+      await controller.callback(asKoa(viaCallback));
+      await controller.connect(asKoa(viaConnect));
 
-    for (const ctx of [viaCallback, viaConnect]) {
-      expect(ctx.internalServerError).toHaveBeenCalledWith(`Unset environment variables: check ${names}`);
-      expect(ctx.redirect).not.toHaveBeenCalled();
+      for (const ctx of [viaCallback, viaConnect]) {
+        expect(ctx.internalServerError).toHaveBeenCalledWith(
+          `Unset environment variables: check ${names}`
+        );
+        expect(ctx.redirect).not.toHaveBeenCalled();
+      }
+      expect(viaConnect.body).toBeUndefined();
+      expect(signIn).not.toHaveBeenCalled();
+      expect([token.scope.isDone(), user.isDone()]).toEqual([false, false]);
     }
-    expect(viaConnect.body).toBeUndefined();
-    expect(signIn).not.toHaveBeenCalled();
-    expect([token.scope.isDone(), user.isDone()]).toEqual([false, false]);
-  });
+  );
 });
 
 describe('auth controller: callback', () => {
@@ -93,19 +121,31 @@ describe('auth controller: callback', () => {
       { error: 'access_denied', error_description: 'The user denied the request', state: 'st-1' },
       { error: 'access_denied', error_description: 'The user denied the request', state: 'st-1' },
     ],
-    ['passes on TikTok’s error without description', { error: 'server_error' }, { error: 'server_error' }],
+    [
+      'passes on TikTok’s error without description',
+      { error: 'server_error' },
+      { error: 'server_error' },
+    ],
     [
       'cuts a long error description to 500 characters',
       { error: 'access_denied', error_description: 'd'.repeat(900) },
       { error: 'access_denied', error_description: 'd'.repeat(500) },
     ],
-    ['refuses a callback without code', { scopes: 'user.info.basic', state: 'st-2' }, { error: 'No code provided', state: 'st-2' }],
+    [
+      'refuses a callback without code',
+      { scopes: 'user.info.basic', state: 'st-2' },
+      { error: 'No code provided', state: 'st-2' },
+    ],
     [
       'refuses scopes without user.info.basic',
       { code: 'code-1', scopes: 'user.info.profile,video.list', state: 'st-3' },
       { error: "User hasn't provided needed scopes", state: 'st-3' },
     ],
-    ['refuses a callback without scopes', { code: 'code-1' }, { error: "User hasn't provided needed scopes" }],
+    [
+      'refuses a callback without scopes',
+      { code: 'code-1' },
+      { error: "User hasn't provided needed scopes" },
+    ],
     [
       'refuses repeated parameters as a whole',
       { code: ['code-1', 'code-2'], scopes: 'user.info.basic', state: 'st-4' },
@@ -114,12 +154,19 @@ describe('auth controller: callback', () => {
   ])('%s, with no call to TikTok', async (_case, query, expected) => {
     const token = tokenEndpoint({ status: 200, body: tokenSuccess() });
     const ctx = await callback(query);
-    expect(appRedirect(ctx)).toEqual({ target: appTarget, params: { from: 'strapi', ...expected }, hash: '' });
+    expect(appRedirect(ctx)).toEqual({
+      target: appTarget,
+      params: { from: 'strapi', ...expected },
+      hash: '',
+    });
     expect(token.scope.isDone()).toBe(false);
   });
 
   it('redirects with the token exchange failure, keeping the state', async () => {
-    tokenEndpoint({ status: 200, body: { error: 'invalid_grant', error_description: 'Authorization code is expired.' } });
+    tokenEndpoint({
+      status: 200,
+      body: { error: 'invalid_grant', error_description: 'Authorization code is expired.' },
+    });
     const ctx = await callback({ code: 'code-1', scopes: 'user.info.basic', state: 'st-5' });
     expect(appRedirect(ctx).params).toEqual({
       from: 'strapi',
@@ -129,8 +176,15 @@ describe('auth controller: callback', () => {
   });
 
   it('exchanges the code with the derived redirect URI and hands the access token to the app', async () => {
-    const token = tokenEndpoint({ status: 200, body: tokenSuccess({ access_token: 'act.new token&x=1' }) });
-    const ctx = await callback({ code: 'code-1', scopes: 'user.info.basic,user.info.profile', state: 'app state 1/2' });
+    const token = tokenEndpoint({
+      status: 200,
+      body: tokenSuccess({ access_token: 'act.new token&x=1' }),
+    });
+    const ctx = await callback({
+      code: 'code-1',
+      scopes: 'user.info.basic,user.info.profile',
+      state: 'app state 1/2',
+    });
 
     expect(appRedirect(ctx)).toEqual({
       target: appTarget,
@@ -141,7 +195,10 @@ describe('auth controller: callback', () => {
     expect(ctx.set).toHaveBeenCalledWith('Cache-Control', 'no-store');
     expect(ctx.set).toHaveBeenCalledWith('Referrer-Policy', 'no-referrer');
     expect(token.requests[0].form).toEqual(
-      expect.objectContaining({ code: 'code-1', redirect_uri: `${STRAPI_URL}/api/tiktok-auth-mobile/callback` })
+      expect.objectContaining({
+        code: 'code-1',
+        redirect_uri: `${STRAPI_URL}/api/tiktok-auth-mobile/callback`,
+      })
     );
     expect(token.requests[0].form).not.toHaveProperty('code_verifier');
   });
@@ -149,7 +206,9 @@ describe('auth controller: callback', () => {
   it('follows a changed api.rest.prefix in the redirect URI', async () => {
     const token = tokenEndpoint({ status: 200, body: tokenSuccess() });
     await callback({ code: 'code-1', scopes: 'user.info.basic' }, { apiPrefix: '/v2/' });
-    expect(token.requests[0].form.redirect_uri).toBe(`${STRAPI_URL}/v2/tiktok-auth-mobile/callback`);
+    expect(token.requests[0].form.redirect_uri).toBe(
+      `${STRAPI_URL}/v2/tiktok-auth-mobile/callback`
+    );
   });
 
   it('puts the values in the fragment when tokenDelivery is fragment', async () => {
@@ -158,12 +217,21 @@ describe('auth controller: callback', () => {
       { code: 'code-1', scopes: 'user.info.basic', state: 's' },
       { pluginConfig: { ...CONFIGURED, tokenDelivery: 'fragment' } }
     );
-    expect(appRedirect(ctx)).toEqual({ target: appTarget, params: { from: 'strapi' }, hash: '#access_token=act.frag&state=s' });
+    expect(appRedirect(ctx)).toEqual({
+      target: appTarget,
+      params: { from: 'strapi' },
+      hash: '#access_token=act.frag&state=s',
+    });
   });
 
   it('ignores any redirect target sent in the query', async () => {
     tokenEndpoint({ status: 200, body: tokenSuccess() });
-    const ctx = await callback({ code: 'c', scopes: 'user.info.basic', redirect_uri: 'https://evil.example', redirectAppUrl: 'https://evil.example' });
+    const ctx = await callback({
+      code: 'c',
+      scopes: 'user.info.basic',
+      redirect_uri: 'https://evil.example',
+      redirectAppUrl: 'https://evil.example',
+    });
     expect(appRedirect(ctx).target).toBe(appTarget);
   });
 });
@@ -201,7 +269,10 @@ describe('auth controller: connect', () => {
     const { ctx, signIn, failure } = await connect({ access_token: ACCESS_TOKEN }, [storedUser()]);
     expect(failure).toBeUndefined();
     expect(ctx.body).toEqual(SIGNED_IN);
-    expect(signIn).toHaveBeenCalledWith(expect.objectContaining({ id: 12, provider: 'tiktok' }), ctx);
+    expect(signIn).toHaveBeenCalledWith(
+      expect.objectContaining({ id: 12, provider: 'tiktok' }),
+      ctx
+    );
   });
 
   it('creates the user on a first sign-in, then signs them in', async () => {
@@ -209,31 +280,62 @@ describe('auth controller: connect', () => {
     const { ctx, fake, signIn, failure } = await connect({ access_token: ACCESS_TOKEN });
     expect(failure).toBeUndefined();
     expect(fake.db.rows(USER_UID)).toEqual([
-      expect.objectContaining({ email: 'union-1@tiktok.com', provider: 'tiktok', role: 3, username: 'Alice' }),
+      expect.objectContaining({
+        email: 'union-1@tiktok.com',
+        provider: 'tiktok',
+        role: 3,
+        username: 'Alice',
+      }),
     ]);
-    expect(signIn).toHaveBeenCalledWith(expect.objectContaining({ email: 'union-1@tiktok.com' }), ctx);
+    expect(signIn).toHaveBeenCalledWith(
+      expect.objectContaining({ email: 'union-1@tiktok.com' }),
+      ctx
+    );
     expect(ctx.body).toEqual(SIGNED_IN);
   });
 
   it('refuses a blocked user without issuing a session', async () => {
     userInfoEndpoint({ token: ACCESS_TOKEN, status: 200, body: userInfoBody(PERSON) });
-    const { ctx, signIn, failure } = await connect({ access_token: ACCESS_TOKEN }, [storedUser({ blocked: true })]);
+    const { ctx, signIn, failure } = await connect({ access_token: ACCESS_TOKEN }, [
+      storedUser({ blocked: true }),
+    ]);
     expectRefused(failure, 'Your account has been blocked by an administrator');
     expect(signIn).not.toHaveBeenCalled();
     expect(ctx.body).toBeUndefined();
   });
 
   it.each<[string, unknown, ReplyOptions, string, boolean]>([
-    ['a body without token', { token: ACCESS_TOKEN }, { status: 200, body: userInfoBody(PERSON) }, 'No access token provided.', false],
-    ['a non-string token', { access_token: [ACCESS_TOKEN] }, { status: 200, body: userInfoBody(PERSON) }, 'No access token provided.', false],
+    [
+      'a body without token',
+      { token: ACCESS_TOKEN },
+      { status: 200, body: userInfoBody(PERSON) },
+      'No access token provided.',
+      false,
+    ],
+    [
+      'a non-string token',
+      { access_token: [ACCESS_TOKEN] },
+      { status: 200, body: userInfoBody(PERSON) },
+      'No access token provided.',
+      false,
+    ],
     [
       'a token TikTok rejects',
       { access_token: ACCESS_TOKEN },
-      { status: 401, body: { data: {}, error: { code: 'access_token_invalid', message: 'invalid' } } },
+      {
+        status: 401,
+        body: { data: {}, error: { code: 'access_token_invalid', message: 'invalid' } },
+      },
       'Failed to fetch TikTok user: Request failed with status code 401',
       true,
     ],
-    ['a token of nobody', { access_token: ACCESS_TOKEN }, { status: 200, body: { data: {}, error: { code: 'ok' } } }, 'User does not exist.', true],
+    [
+      'a token of nobody',
+      { access_token: ACCESS_TOKEN },
+      { status: 200, body: { data: {}, error: { code: 'ok' } } },
+      'User does not exist.',
+      true,
+    ],
     [
       'a profile without union_id',
       { access_token: ACCESS_TOKEN },

@@ -16,7 +16,8 @@ const REQUIRED = {
   strapiUrl: 'https://api.example.com',
 };
 
-const configError = (raw: unknown, env: Env = {}): ConfigError => thrownBy(() => parseConfig(raw, env), ConfigError);
+const configError = (raw: unknown, env: Env = {}): ConfigError =>
+  thrownBy(() => parseConfig(raw, env), ConfigError);
 
 describe('parseConfig', () => {
   it('applies a safe default to every optional setting and leaves required ones unset', () => {
@@ -34,9 +35,12 @@ describe('parseConfig', () => {
     });
   });
 
-  it.each([undefined, null, 'a string', 42])('treats a non-object plugin config (%p) as empty', (raw) => {
-    expect(parseConfig(raw, {})).toEqual(parseConfig({}, {}));
-  });
+  it.each([undefined, null, 'a string', 42])(
+    'treats a non-object plugin config (%p) as empty',
+    (raw) => {
+      expect(parseConfig(raw, {})).toEqual(parseConfig({}, {}));
+    }
+  );
 
   interface Fallback {
     key: keyof PluginConfig;
@@ -46,9 +50,24 @@ describe('parseConfig', () => {
   }
   const fallbacks: Fallback[] = [
     { key: 'clientKey', env: 'CLIENT_KEY', value: 'key-from-env', parsed: 'key-from-env' },
-    { key: 'clientSecret', env: 'CLIENT_SECRET', value: 'secret-from-env', parsed: 'secret-from-env' },
-    { key: 'redirectAppUrl', env: 'REDIRECT_APP_URL', value: 'myapp://tiktok', parsed: 'myapp://tiktok' },
-    { key: 'strapiUrl', env: 'STRAPI_URL', value: 'https://api.example.com/', parsed: 'https://api.example.com' },
+    {
+      key: 'clientSecret',
+      env: 'CLIENT_SECRET',
+      value: 'secret-from-env',
+      parsed: 'secret-from-env',
+    },
+    {
+      key: 'redirectAppUrl',
+      env: 'REDIRECT_APP_URL',
+      value: 'myapp://tiktok',
+      parsed: 'myapp://tiktok',
+    },
+    {
+      key: 'strapiUrl',
+      env: 'STRAPI_URL',
+      value: 'https://api.example.com/',
+      parsed: 'https://api.example.com',
+    },
     {
       key: 'scopes',
       env: 'TIKTOK_SCOPES',
@@ -56,19 +75,35 @@ describe('parseConfig', () => {
       parsed: ['user.info.basic', 'user.info.profile'],
     },
     { key: 'identityField', env: 'TIKTOK_IDENTITY_FIELD', value: 'open_id', parsed: 'open_id' },
-    { key: 'emailDomain', env: 'TIKTOK_EMAIL_DOMAIN', value: 'Users.Example.ORG', parsed: 'users.example.org' },
+    {
+      key: 'emailDomain',
+      env: 'TIKTOK_EMAIL_DOMAIN',
+      value: 'Users.Example.ORG',
+      parsed: 'users.example.org',
+    },
     { key: 'tokenDelivery', env: 'TIKTOK_TOKEN_DELIVERY', value: 'fragment', parsed: 'fragment' },
-    { key: 'apiBaseUrl', env: 'TIKTOK_API_BASE_URL', value: 'http://127.0.0.1:4010//', parsed: 'http://127.0.0.1:4010' },
+    {
+      key: 'apiBaseUrl',
+      env: 'TIKTOK_API_BASE_URL',
+      value: 'http://127.0.0.1:4010//',
+      parsed: 'http://127.0.0.1:4010',
+    },
     { key: 'timeoutMs', env: 'TIKTOK_TIMEOUT_MS', value: '2500', parsed: 2500 },
   ];
 
-  it.each(fallbacks)('reads $key from $env when the plugin config leaves it out', ({ key, env, value, parsed }) => {
-    expect(parseConfig({}, { [env]: value })[key]).toEqual(parsed);
-  });
+  it.each(fallbacks)(
+    'reads $key from $env when the plugin config leaves it out',
+    ({ key, env, value, parsed }) => {
+      expect(parseConfig({}, { [env]: value })[key]).toEqual(parsed);
+    }
+  );
 
-  it.each(fallbacks)('reads $key from $env when the plugin config has an empty string', ({ key, env, value, parsed }) => {
-    expect(parseConfig({ [key]: '' }, { [env]: value })[key]).toEqual(parsed);
-  });
+  it.each(fallbacks)(
+    'reads $key from $env when the plugin config has an empty string',
+    ({ key, env, value, parsed }) => {
+      expect(parseConfig({ [key]: '' }, { [env]: value })[key]).toEqual(parsed);
+    }
+  );
 
   it.each(fallbacks)('treats an empty $env like an unset one', ({ key, env }) => {
     expect(parseConfig({}, { [env]: '' })[key]).toEqual(parseConfig({}, {})[key]);
@@ -107,7 +142,9 @@ describe('parseConfig', () => {
   it('accepts scopes given as a list or as a comma-separated string in the plugin config', () => {
     const expected = ['user.info.basic', 'user.info.profile'];
     expect(parseConfig({ scopes: expected }, {}).scopes).toEqual(expected);
-    expect(parseConfig({ scopes: 'user.info.basic,user.info.profile' }, {}).scopes).toEqual(expected);
+    expect(parseConfig({ scopes: 'user.info.basic,user.info.profile' }, {}).scopes).toEqual(
+      expected
+    );
   });
 
   it.each([
@@ -183,13 +220,15 @@ describe('parseConfig', () => {
 
   it.each<[string, Record<string, unknown>]>([
     ['too long', { clientSecret: `TOP-SECRET-${'x'.repeat(600)}` }],
-    ['valid while another key is malformed', { clientSecret: 'TOP-SECRET-value', strapiUrl: 'nope' }],
+    [
+      'valid while another key is malformed',
+      { clientSecret: 'TOP-SECRET-value', strapiUrl: 'nope' },
+    ],
     ['valid next to an unknown key', { clientSecret: 'TOP-SECRET-value', extra: true }],
     ['given as a list', { clientSecret: ['TOP-SECRET-value'] }],
   ])('never echoes the client secret in the message when it is %s', (_case, raw) => {
     expect(configError({ ...REQUIRED, ...raw }).message).not.toContain('TOP-SECRET');
   });
-
 });
 
 describe('missingSettings', () => {
@@ -199,13 +238,33 @@ describe('missingSettings', () => {
     [
       'all four come from the environment',
       {},
-      { CLIENT_KEY: 'k', CLIENT_SECRET: 's', REDIRECT_APP_URL: 'myapp://x', STRAPI_URL: 'https://a.example' },
+      {
+        CLIENT_KEY: 'k',
+        CLIENT_SECRET: 's',
+        REDIRECT_APP_URL: 'myapp://x',
+        STRAPI_URL: 'https://a.example',
+      },
       [],
     ],
-    ['only the secret and the Strapi URL are missing', { clientKey: 'k', redirectAppUrl: 'myapp://x' }, {}, ['CLIENT_SECRET', 'STRAPI_URL']],
-    ['the key is blank everywhere', { ...REQUIRED, clientKey: '' }, { CLIENT_KEY: '' }, ['CLIENT_KEY']],
+    [
+      'only the secret and the Strapi URL are missing',
+      { clientKey: 'k', redirectAppUrl: 'myapp://x' },
+      {},
+      ['CLIENT_SECRET', 'STRAPI_URL'],
+    ],
+    [
+      'the key is blank everywhere',
+      { ...REQUIRED, clientKey: '' },
+      { CLIENT_KEY: '' },
+      ['CLIENT_KEY'],
+    ],
     ['the key is only whitespace', { ...REQUIRED, clientKey: '   ' }, {}, ['CLIENT_KEY']],
-    ['the URLs are missing, the rest from env', {}, { CLIENT_SECRET: 's', CLIENT_KEY: 'k' }, ['REDIRECT_APP_URL', 'STRAPI_URL']],
+    [
+      'the URLs are missing, the rest from env',
+      {},
+      { CLIENT_SECRET: 's', CLIENT_KEY: 'k' },
+      ['REDIRECT_APP_URL', 'STRAPI_URL'],
+    ],
   ])('lists the env names in the spec order when %s', (_case, raw, env, expected) => {
     expect(missingSettings(parseConfig(raw, env))).toEqual(expected);
   });

@@ -27,7 +27,10 @@ const PROFILE_SCOPES = ['user.info.basic', 'user.info.profile'];
 /** TikTok's answer when asked for a field whose scope the person did not grant. */
 const scopeNotAuthorized = {
   status: 401,
-  body: { data: {}, error: { code: 'scope_not_authorized', message: 'The user did not authorize the scope.' } },
+  body: {
+    data: {},
+    error: { code: 'scope_not_authorized', message: 'The user did not authorize the scope.' },
+  },
 };
 
 const PERSON = {
@@ -50,7 +53,8 @@ const fakeWith = (pluginConfig: Record<string, unknown> = {}): FakeStrapi =>
     },
   });
 
-const tiktokService = (pluginConfig?: Record<string, unknown>) => fakeWith(pluginConfig).service('tiktok');
+const tiktokService = (pluginConfig?: Record<string, unknown>) =>
+  fakeWith(pluginConfig).service('tiktok');
 type TikTokService = ReturnType<typeof tiktokService>;
 
 const rejection = (call: Promise<unknown>) => rejectionOf(call, errors.ApplicationError);
@@ -77,7 +81,9 @@ describe('tiktok service: exchangeCode', () => {
   it('adds code_verifier only when one is given', async () => {
     const endpoint = tokenEndpoint({ status: 200, body: tokenSuccess() });
     await exchange('verifier-0123456789abcdef0123456789');
-    expect(endpoint.requests[0].form).toMatchObject({ code_verifier: 'verifier-0123456789abcdef0123456789' });
+    expect(endpoint.requests[0].form).toMatchObject({
+      code_verifier: 'verifier-0123456789abcdef0123456789',
+    });
   });
 
   it('encodes a code with reserved characters so it arrives intact', async () => {
@@ -96,21 +102,55 @@ describe('tiktok service: exchangeCode', () => {
   it.each<[string, ReplyOptions, string]>([
     [
       'an OAuth error sent with HTTP 200',
-      { status: 200, body: { error: 'invalid_grant', error_description: 'Authorization code is expired.', log_id: 'l1' } },
+      {
+        status: 200,
+        body: {
+          error: 'invalid_grant',
+          error_description: 'Authorization code is expired.',
+          log_id: 'l1',
+        },
+      },
       'Authorization code is expired.',
     ],
-    ['an OAuth error without description', { status: 200, body: { error: 'invalid_request', log_id: 'l2' } }, 'invalid_request'],
+    [
+      'an OAuth error without description',
+      { status: 200, body: { error: 'invalid_request', log_id: 'l2' } },
+      'invalid_request',
+    ],
     [
       'an HTTP 401 with an OAuth error body',
-      { status: 401, body: { error: 'invalid_client', error_description: 'Client key or secret is incorrect.' } },
+      {
+        status: 401,
+        body: { error: 'invalid_client', error_description: 'Client key or secret is incorrect.' },
+      },
       'Client key or secret is incorrect.',
     ],
     ['an HTTP 500 without body', { status: 500 }, 'Request failed with status code 500'],
-    ['an HTTP 429 with a non-OAuth body', { status: 429, body: '<html>slow down</html>' }, 'Request failed with status code 429'],
-    ['a 200 without access_token', { status: 200, body: { token_type: 'Bearer', open_id: 'o' } }, 'TikTok sent no access token'],
-    ['a 200 with an empty access_token', { status: 200, body: tokenSuccess({ access_token: '' }) }, 'TikTok sent no access token'],
-    ['a 200 that is not JSON', { status: 200, body: '<html>gateway</html>' }, 'TikTok sent an unreadable answer'],
-    ['a 200 that is a JSON array', { status: 200, body: [tokenSuccess()] }, 'TikTok sent an unreadable answer'],
+    [
+      'an HTTP 429 with a non-OAuth body',
+      { status: 429, body: '<html>slow down</html>' },
+      'Request failed with status code 429',
+    ],
+    [
+      'a 200 without access_token',
+      { status: 200, body: { token_type: 'Bearer', open_id: 'o' } },
+      'TikTok sent no access token',
+    ],
+    [
+      'a 200 with an empty access_token',
+      { status: 200, body: tokenSuccess({ access_token: '' }) },
+      'TikTok sent no access token',
+    ],
+    [
+      'a 200 that is not JSON',
+      { status: 200, body: '<html>gateway</html>' },
+      'TikTok sent an unreadable answer',
+    ],
+    [
+      'a 200 that is a JSON array',
+      { status: 200, body: [tokenSuccess()] },
+      'TikTok sent an unreadable answer',
+    ],
   ])('fails readably on %s', async (_case, reply, reason) => {
     tokenEndpoint(reply);
     const error = await rejection(exchange());
@@ -119,44 +159,91 @@ describe('tiktok service: exchangeCode', () => {
 
   it('fails readably when the connection breaks', async () => {
     nock(TIKTOK_BASE_URL).post(TOKEN_PATH).replyWithError('socket hang up');
-    expect((await rejection(exchange())).message).toBe('Failed to get TikTok token: socket hang up');
+    expect((await rejection(exchange())).message).toBe(
+      'Failed to get TikTok token: socket hang up'
+    );
   });
 });
 
 describe('tiktok service: fetchUser', () => {
   it('asks for the basic fields with the token as a Bearer header by default', async () => {
-    const endpoint = userInfoEndpoint({ token: ACCESS_TOKEN, fields: BASIC_FIELDS, status: 200, body: userInfoBody(PERSON) });
+    const endpoint = userInfoEndpoint({
+      token: ACCESS_TOKEN,
+      fields: BASIC_FIELDS,
+      status: 200,
+      body: userInfoBody(PERSON),
+    });
     await expect(tiktokService().fetchUser(ACCESS_TOKEN)).resolves.toEqual(PERSON);
     expect(endpoint.isDone()).toBe(true);
   });
 
   it('adds username when the scopes include user.info.profile', async () => {
     const person = { ...PERSON, username: 'alice.tt' };
-    const endpoint = userInfoEndpoint({ token: ACCESS_TOKEN, fields: PROFILE_FIELDS, status: 200, body: userInfoBody(person) });
-    await expect(tiktokService({ scopes: PROFILE_SCOPES }).fetchUser(ACCESS_TOKEN)).resolves.toEqual(person);
+    const endpoint = userInfoEndpoint({
+      token: ACCESS_TOKEN,
+      fields: PROFILE_FIELDS,
+      status: 200,
+      body: userInfoBody(person),
+    });
+    await expect(
+      tiktokService({ scopes: PROFILE_SCOPES }).fetchUser(ACCESS_TOKEN)
+    ).resolves.toEqual(person);
     expect(endpoint.isDone()).toBe(true);
   });
 
   it.each<[string, Omit<ReplyOptions, 'delayMs'>, string]>([
     [
       'an HTTP 401',
-      { status: 401, body: { data: {}, error: { code: 'access_token_invalid', message: 'The access token is invalid.' } } },
+      {
+        status: 401,
+        body: {
+          data: {},
+          error: { code: 'access_token_invalid', message: 'The access token is invalid.' },
+        },
+      },
       'Failed to fetch TikTok user: Request failed with status code 401',
     ],
-    ['an HTTP 500 without body', { status: 500 }, 'Failed to fetch TikTok user: Request failed with status code 500'],
+    [
+      'an HTTP 500 without body',
+      { status: 500 },
+      'Failed to fetch TikTok user: Request failed with status code 500',
+    ],
     [
       'a 200 whose error code is not ok',
       {
         status: 200,
-        body: { data: {}, error: { code: 'access_token_invalid', message: 'The access token is invalid or not found.', log_id: 'l3' } },
+        body: {
+          data: {},
+          error: {
+            code: 'access_token_invalid',
+            message: 'The access token is invalid or not found.',
+            log_id: 'l3',
+          },
+        },
       },
       'The access token is invalid or not found.',
     ],
-    ['a 200 whose error has no message', { status: 200, body: { data: {}, error: { code: 'rate_limit_exceeded' } } }, 'rate_limit_exceeded'],
-    ['a 200 with empty data', { status: 200, body: { data: {}, error: { code: 'ok', message: '' } } }, 'User does not exist.'],
+    [
+      'a 200 whose error has no message',
+      { status: 200, body: { data: {}, error: { code: 'rate_limit_exceeded' } } },
+      'rate_limit_exceeded',
+    ],
+    [
+      'a 200 with empty data',
+      { status: 200, body: { data: {}, error: { code: 'ok', message: '' } } },
+      'User does not exist.',
+    ],
     ['a 200 with an empty user', { status: 200, body: userInfoBody({}) }, 'User does not exist.'],
-    ['a 200 without data at all', { status: 200, body: { error: { code: 'ok' } } }, 'User does not exist.'],
-    ['a 200 that is not JSON', { status: 200, body: 'garbage' }, 'Failed to fetch TikTok user: TikTok sent an unreadable answer'],
+    [
+      'a 200 without data at all',
+      { status: 200, body: { error: { code: 'ok' } } },
+      'User does not exist.',
+    ],
+    [
+      'a 200 that is not JSON',
+      { status: 200, body: 'garbage' },
+      'Failed to fetch TikTok user: TikTok sent an unreadable answer',
+    ],
   ])('fails readably on %s', async (_case, reply, message) => {
     userInfoEndpoint({ token: ACCESS_TOKEN, ...reply });
     const error = await rejection(tiktokService().fetchUser(ACCESS_TOKEN));
@@ -164,15 +251,31 @@ describe('tiktok service: fetchUser', () => {
   });
 
   it('retries once with the basic fields when TikTok refuses the profile fields', async () => {
-    const refused = userInfoEndpoint({ token: ACCESS_TOKEN, fields: PROFILE_FIELDS, ...scopeNotAuthorized });
-    const retried = userInfoEndpoint({ token: ACCESS_TOKEN, fields: BASIC_FIELDS, status: 200, body: userInfoBody(PERSON) });
-    await expect(tiktokService({ scopes: PROFILE_SCOPES }).fetchUser(ACCESS_TOKEN)).resolves.toEqual(PERSON);
+    const refused = userInfoEndpoint({
+      token: ACCESS_TOKEN,
+      fields: PROFILE_FIELDS,
+      ...scopeNotAuthorized,
+    });
+    const retried = userInfoEndpoint({
+      token: ACCESS_TOKEN,
+      fields: BASIC_FIELDS,
+      status: 200,
+      body: userInfoBody(PERSON),
+    });
+    await expect(
+      tiktokService({ scopes: PROFILE_SCOPES }).fetchUser(ACCESS_TOKEN)
+    ).resolves.toEqual(PERSON);
     expect([refused.isDone(), retried.isDone()]).toEqual([true, true]);
   });
 
   it('does not retry when the basic fields themselves are refused', async () => {
     userInfoEndpoint({ token: ACCESS_TOKEN, fields: BASIC_FIELDS, ...scopeNotAuthorized });
-    const second = userInfoEndpoint({ token: ACCESS_TOKEN, fields: BASIC_FIELDS, status: 200, body: userInfoBody(PERSON) });
+    const second = userInfoEndpoint({
+      token: ACCESS_TOKEN,
+      fields: BASIC_FIELDS,
+      status: 200,
+      body: userInfoBody(PERSON),
+    });
     const error = await rejection(tiktokService().fetchUser(ACCESS_TOKEN));
     expect(error.message).toBe('Failed to fetch TikTok user: Request failed with status code 401');
     expect(second.isDone()).toBe(false);
@@ -185,7 +288,12 @@ describe('tiktok service: fetchUser', () => {
       status: 401,
       body: { data: {}, error: { code: 'access_token_invalid', message: 'expired' } },
     });
-    const retry = userInfoEndpoint({ token: ACCESS_TOKEN, fields: BASIC_FIELDS, status: 200, body: userInfoBody(PERSON) });
+    const retry = userInfoEndpoint({
+      token: ACCESS_TOKEN,
+      fields: BASIC_FIELDS,
+      status: 200,
+      body: userInfoBody(PERSON),
+    });
     await rejection(tiktokService({ scopes: PROFILE_SCOPES }).fetchUser(ACCESS_TOKEN));
     expect(retry.isDone()).toBe(false);
   });
@@ -201,7 +309,13 @@ describe('tiktok service: timeouts', () => {
     ],
     [
       'the user info call',
-      () => userInfoEndpoint({ token: ACCESS_TOKEN, status: 200, body: userInfoBody(PERSON), delayMs: 3000 }),
+      () =>
+        userInfoEndpoint({
+          token: ACCESS_TOKEN,
+          status: 200,
+          body: userInfoBody(PERSON),
+          delayMs: 3000,
+        }),
       (service: TikTokService) => service.fetchUser(ACCESS_TOKEN),
       `Failed to fetch TikTok user: timeout of ${TIMEOUT_MS}ms exceeded`,
     ],
@@ -218,21 +332,34 @@ describe('tiktok service: logs', () => {
   it('never logs the client secret, the code or the tokens, even when TikTok refuses', async () => {
     const fake = fakeWith({ scopes: PROFILE_SCOPES });
     const service = fake.service('tiktok');
-    tokenEndpoint({ status: 200, body: { error: 'invalid_grant', error_description: 'Code expired.', log_id: 'log-x' } });
+    tokenEndpoint({
+      status: 200,
+      body: { error: 'invalid_grant', error_description: 'Code expired.', log_id: 'log-x' },
+    });
     userInfoEndpoint({ token: ACCESS_TOKEN, fields: PROFILE_FIELDS, ...scopeNotAuthorized });
     userInfoEndpoint({
       token: ACCESS_TOKEN,
       fields: BASIC_FIELDS,
       status: 200,
-      body: { data: {}, error: { code: 'access_token_invalid', message: 'bad token', log_id: 'log-y' } },
+      body: {
+        data: {},
+        error: { code: 'access_token_invalid', message: 'bad token', log_id: 'log-y' },
+      },
     });
 
-    await rejection(service.exchangeCode({ code: CODE, redirectUri: REDIRECT_URI, codeVerifier: 'VERIFIER-never-logged' }));
+    await rejection(
+      service.exchangeCode({
+        code: CODE,
+        redirectUri: REDIRECT_URI,
+        codeVerifier: 'VERIFIER-never-logged',
+      })
+    );
     await rejection(service.fetchUser(ACCESS_TOKEN));
 
     expect(fake.log.warn).toHaveBeenCalledTimes(2);
     const logged = fake.loggedText();
     expect(logged).toContain('log-x');
-    for (const secret of [SECRET, CODE, ACCESS_TOKEN, 'VERIFIER-never-logged']) expect(logged).not.toContain(secret);
+    for (const secret of [SECRET, CODE, ACCESS_TOKEN, 'VERIFIER-never-logged'])
+      expect(logged).not.toContain(secret);
   });
 });

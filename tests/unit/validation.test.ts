@@ -65,7 +65,9 @@ describe('readCallbackQuery', () => {
   });
 
   it('strips unknown keys', () => {
-    expect(readCallbackQuery({ code: 'code-123', redirect: 'https://evil.example', __proto__x: '1' })).toEqual({
+    expect(
+      readCallbackQuery({ code: 'code-123', redirect: 'https://evil.example', __proto__x: '1' })
+    ).toEqual({
       code: 'code-123',
     });
   });

@@ -92,7 +92,8 @@ const schema = yup
       'redirectAppUrl',
       'redirectAppUrl must be an absolute URL: a universal/app link (https://…) or an app scheme (myapp://…)',
       (value) =>
-        value === undefined || (isUrlWithScheme(value) && !SCRIPT_SCHEMES.includes(new URL(value).protocol))
+        value === undefined ||
+        (isUrlWithScheme(value) && !SCRIPT_SCHEMES.includes(new URL(value).protocol))
     ),
     strapiUrl: httpUrl('strapiUrl'),
     scopes: yup
@@ -109,7 +110,10 @@ const schema = yup
       .oneOf(['union_id', 'open_id'], 'identityField must be union_id or open_id')
       .required(),
     emailDomain: text('emailDomain', (value) => value.toLowerCase())
-      .matches(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'emailDomain must be a domain name such as tiktok.com')
+      .matches(
+        /^[a-z0-9-]+(\.[a-z0-9-]+)+$/,
+        'emailDomain must be a domain name such as tiktok.com'
+      )
       .required(),
     tokenDelivery: yup
       .mixed<PluginConfig['tokenDelivery']>()

@@ -10,7 +10,9 @@ const connectBodySchema = yup.object({
   access_token: yup
     .string()
     // Only a real string counts (yup would turn 42 into "42"); anything else reads as missing.
-    .transform((_value: unknown, original: unknown) => (typeof original === 'string' ? original.trim() : undefined))
+    .transform((_value: unknown, original: unknown) =>
+      typeof original === 'string' ? original.trim() : undefined
+    )
     .required(MESSAGES.noAccessToken)
     .max(MAX_TOKEN_LENGTH, MESSAGES.accessTokenTooLong),
 });

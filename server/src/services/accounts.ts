@@ -63,20 +63,33 @@ const accounts = ({ strapi }: { strapi: Core.Strapi }) => {
       {}) as AdvancedSettings;
 
   const usernameMinLength = (): number => {
-    const attribute = strapi.getModel(USER_UID)?.attributes?.username as { minLength?: number } | undefined;
+    const attribute = strapi.getModel(USER_UID)?.attributes?.username as
+      | { minLength?: number }
+      | undefined;
     return attribute?.minLength ?? 3;
   };
 
   const findOwn = async (email: string): Promise<StrapiUser | null> =>
     (await users().findOne({ where: { email, provider: PROVIDER } })) as StrapiUser | null;
 
-  const create = async (email: string, roleId: number, profile: TikTokUser): Promise<StrapiUser> => {
+  const create = async (
+    email: string,
+    roleId: number,
+    profile: TikTokUser
+  ): Promise<StrapiUser> => {
     let lastError: unknown;
     for (const username of usernameCandidates(usernameBase(profile), usernameMinLength())) {
       if ((await users().count({ where: { username } })) > 0) continue;
       try {
         return (await users().create({
-          data: { username, email, provider: PROVIDER, role: roleId, confirmed: true, blocked: false },
+          data: {
+            username,
+            email,
+            provider: PROVIDER,
+            role: roleId,
+            confirmed: true,
+            blocked: false,
+          },
         })) as StrapiUser;
       } catch (error) {
         // Another request may have created this person, or taken this username, meanwhile.
@@ -113,7 +126,9 @@ const accounts = ({ strapi }: { strapi: Core.Strapi }) => {
         throw new errors.ApplicationError(MESSAGES.emailTaken);
       }
 
-      const role = await strapi.db.query(ROLE_UID).findOne({ where: { type: settings.default_role } });
+      const role = await strapi.db
+        .query(ROLE_UID)
+        .findOne({ where: { type: settings.default_role } });
       if (!role) throw new errors.ApplicationError(MESSAGES.defaultRoleMissing);
 
       const user = await create(email, role.id as number, profile);

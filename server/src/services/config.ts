@@ -1,5 +1,10 @@
 import type { Core } from '@strapi/strapi';
-import { missingSettings, parseConfig, type PluginConfig, type RequiredEnvName } from '../config/schema';
+import {
+  missingSettings,
+  parseConfig,
+  type PluginConfig,
+  type RequiredEnvName,
+} from '../config/schema';
 import { PLUGIN_CONFIG_KEY, PLUGIN_ID } from '../plugin-id';
 
 /** The plugin's configuration, parsed once per Strapi instance and handed out typed. */

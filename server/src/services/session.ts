@@ -38,8 +38,10 @@ const session = ({ strapi }: { strapi: Core.Strapi }) => {
   const refreshSession = async (user: StrapiUser, ctx: Context): Promise<SignInBody> => {
     const body: unknown = ctx.request.body;
     const deviceId =
-      body && typeof body === 'object' && typeof (body as { deviceId?: unknown }).deviceId === 'string'
-        ? ((body as { deviceId: string }).deviceId || undefined)
+      body &&
+      typeof body === 'object' &&
+      typeof (body as { deviceId?: unknown }).deviceId === 'string'
+        ? (body as { deviceId: string }).deviceId || undefined
         : undefined;
     const manager = strapi.sessionManager('users-permissions');
     const metadata =
@@ -54,13 +56,18 @@ const session = ({ strapi }: { strapi: Core.Strapi }) => {
     const access = await manager.generateAccessToken(refresh.token);
     if ('error' in access) throw new errors.ApplicationError('Invalid credentials');
 
-    const sessions = strapi.config.get('plugin::users-permissions.sessions') as UpSessionsConfig | undefined;
+    const sessions = strapi.config.get('plugin::users-permissions.sessions') as
+      | UpSessionsConfig
+      | undefined;
     const cookieRequested = ctx.request.header['x-strapi-refresh-cookie'] === 'httpOnly';
     if (sessions?.httpOnly || cookieRequested) {
       const cookie = sessions?.cookie ?? {};
       ctx.cookies.set(cookie.name || DEFAULT_REFRESH_COOKIE, refresh.token, {
         httpOnly: true,
-        secure: typeof cookie.secure === 'boolean' ? cookie.secure : process.env.NODE_ENV === 'production',
+        secure:
+          typeof cookie.secure === 'boolean'
+            ? cookie.secure
+            : process.env.NODE_ENV === 'production',
         sameSite: cookie.sameSite ?? 'lax',
         path: cookie.path ?? '/',
         domain: cookie.domain,
@@ -74,7 +81,10 @@ const session = ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     async signIn(user: StrapiUser, ctx: Context): Promise<SignInBody> {
-      const mode: string = strapi.config.get('plugin::users-permissions.jwtManagement', 'legacy-support');
+      const mode: string = strapi.config.get(
+        'plugin::users-permissions.jwtManagement',
+        'legacy-support'
+      );
       if (mode === 'refresh') return refreshSession(user, ctx);
 
       const jwtService = strapi.plugin('users-permissions').service('jwt');

@@ -72,7 +72,10 @@ const tiktok = ({ strapi }: { strapi: Core.Strapi }) => {
   const fieldsParam = userInfoFields(config.scopes).join(',');
   const basicFieldsParam = userInfoFields([BASIC_SCOPE]).join(',');
 
-  const requestUser = async (accessToken: string, fields: string): Promise<TikTokUserInfoResponse> => {
+  const requestUser = async (
+    accessToken: string,
+    fields: string
+  ): Promise<TikTokUserInfoResponse> => {
     const response = await client.get<unknown>(USER_INFO_PATH, {
       params: { fields },
       headers: { Authorization: `Bearer ${accessToken}` },
@@ -83,7 +86,11 @@ const tiktok = ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     /** Trades an authorization code for TikTok tokens (`POST /v2/oauth/token/`). */
-    async exchangeCode({ code, redirectUri, codeVerifier }: CodeExchange): Promise<TikTokTokenSuccess> {
+    async exchangeCode({
+      code,
+      redirectUri,
+      codeVerifier,
+    }: CodeExchange): Promise<TikTokTokenSuccess> {
       const form = new URLSearchParams({
         client_key: config.clientKey ?? '',
         client_secret: config.clientSecret ?? '',
@@ -95,25 +102,36 @@ const tiktok = ({ strapi }: { strapi: Core.Strapi }) => {
 
       let body: unknown;
       try {
-        body = (await client.post<unknown>(TOKEN_PATH, form.toString(), {
-          headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Cache-Control': 'no-cache' },
-        })).data;
+        body = (
+          await client.post<unknown>(TOKEN_PATH, form.toString(), {
+            headers: {
+              'Content-Type': 'application/x-www-form-urlencoded',
+              'Cache-Control': 'no-cache',
+            },
+          })
+        ).data;
       } catch (error) {
         throw new errors.ApplicationError(MESSAGES.tokenExchangeFailed(failureReason(error)));
       }
 
       if (!isObject(body)) {
-        throw new errors.ApplicationError(MESSAGES.tokenExchangeFailed('TikTok sent an unreadable answer'));
+        throw new errors.ApplicationError(
+          MESSAGES.tokenExchangeFailed('TikTok sent an unreadable answer')
+        );
       }
       if (typeof body.error === 'string' && body.error) {
         const failure = body as unknown as TikTokOAuthError;
-        strapi.log.warn(`[${PLUGIN_ID}] token exchange refused: ${failure.error} (log_id ${failure.log_id ?? 'none'})`);
+        strapi.log.warn(
+          `[${PLUGIN_ID}] token exchange refused: ${failure.error} (log_id ${failure.log_id ?? 'none'})`
+        );
         throw new errors.ApplicationError(
           MESSAGES.tokenExchangeFailed(failure.error_description || failure.error)
         );
       }
       if (typeof body.access_token !== 'string' || !body.access_token) {
-        throw new errors.ApplicationError(MESSAGES.tokenExchangeFailed('TikTok sent no access token'));
+        throw new errors.ApplicationError(
+          MESSAGES.tokenExchangeFailed('TikTok sent no access token')
+        );
       }
       return body as unknown as TikTokTokenSuccess;
     },
@@ -137,7 +155,9 @@ const tiktok = ({ strapi }: { strapi: Core.Strapi }) => {
 
       const apiError = answer.error;
       if (apiError && apiError.code !== 'ok') {
-        strapi.log.warn(`[${PLUGIN_ID}] user info refused: ${apiError.code} (log_id ${apiError.log_id ?? 'none'})`);
+        strapi.log.warn(
+          `[${PLUGIN_ID}] user info refused: ${apiError.code} (log_id ${apiError.log_id ?? 'none'})`
+        );
         throw new errors.ApplicationError(apiError.message || apiError.code);
       }
       const user = answer.data?.user;

@@ -7,5 +7,7 @@ export type ServiceName = keyof Services;
 export type Service<Name extends ServiceName> = ReturnType<Services[Name]>;
 
 /** `strapi.plugin(...).service(...)` with the real type of each of this plugin's services. */
-export const getService = <Name extends ServiceName>(strapi: Core.Strapi, name: Name): Service<Name> =>
-  strapi.plugin(PLUGIN_ID).service(name) as Service<Name>;
+export const getService = <Name extends ServiceName>(
+  strapi: Core.Strapi,
+  name: Name
+): Service<Name> => strapi.plugin(PLUGIN_ID).service(name) as Service<Name>;
