@@ -15,6 +15,8 @@ export const PROFILE_FIELDS = `${BASIC_FIELDS},username`;
 /** Hooks for a file that fakes TikTok: no real network (loopback aside), no interceptor left over. */
 export const useNock = (): void => {
   beforeAll(() => {
+    // Files share a jest worker: a file without nock must find plain `http` again (see afterAll).
+    if (!nock.isActive()) nock.activate();
     nock.disableNetConnect();
     nock.enableNetConnect('127.0.0.1');
   });
@@ -24,6 +26,7 @@ export const useNock = (): void => {
   });
   afterAll(() => {
     nock.enableNetConnect();
+    nock.restore();
   });
 };
 

@@ -1,3 +1,4 @@
+import net, { type AddressInfo } from 'node:net';
 import nock from 'nock';
 import { errors } from '@strapi/utils';
 import { rejectionOf } from '../support/errors';
@@ -157,11 +158,23 @@ describe('tiktok service: exchangeCode', () => {
     expect(error.message).toBe(`Failed to get TikTok token: ${reason}`);
   });
 
+  // A real socket on loopback that TikTok "drops": nock's replyWithError races with the
+  // keep-alive agent and can emit its error after the test has ended.
   it('fails readably when the connection breaks', async () => {
-    nock(TIKTOK_BASE_URL).post(TOKEN_PATH).replyWithError('socket hang up');
-    expect((await rejection(exchange())).message).toBe(
-      'Failed to get TikTok token: socket hang up'
-    );
+    const server = net.createServer((socket) => socket.once('data', () => socket.destroy()));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const service = tiktokService({ apiBaseUrl: `http://127.0.0.1:${port}` });
+      const error = await rejection(
+        service.exchangeCode({ code: CODE, redirectUri: REDIRECT_URI })
+      );
+      expect(error.message).toMatch(
+        /^Failed to get TikTok token: (socket hang up|read ECONNRESET)$/
+      );
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 
