@@ -11,6 +11,7 @@ export const MESSAGES = {
   registerDisabled: 'Register action is actually not available.',
   emailTaken: 'Email is already taken.',
   blocked: 'Your account has been blocked by an administrator',
+  sessionFailed: 'Invalid credentials',
   defaultRoleMissing: 'Impossible to find the default role',
   missingScopes: "User hasn't provided needed scopes",
   noCode: 'No code provided',

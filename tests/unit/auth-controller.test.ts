@@ -271,13 +271,17 @@ describe('auth controller: connect', () => {
     expect(ctx.body).toEqual(SIGNED_IN);
     expect(signIn).toHaveBeenCalledWith(
       expect.objectContaining({ id: 12, provider: 'tiktok' }),
-      ctx
+      ctx,
+      undefined
     );
   });
 
   it('creates the user on a first sign-in, then signs them in', async () => {
     userInfoEndpoint({ token: ACCESS_TOKEN, status: 200, body: userInfoBody(PERSON) });
-    const { ctx, fake, signIn, failure } = await connect({ access_token: ACCESS_TOKEN });
+    const { ctx, fake, signIn, failure } = await connect({
+      access_token: ACCESS_TOKEN,
+      deviceId: 'phone-1',
+    });
     expect(failure).toBeUndefined();
     expect(fake.db.rows(USER_UID)).toEqual([
       expect.objectContaining({
@@ -289,7 +293,8 @@ describe('auth controller: connect', () => {
     ]);
     expect(signIn).toHaveBeenCalledWith(
       expect.objectContaining({ email: 'union-1@tiktok.com' }),
-      ctx
+      ctx,
+      'phone-1'
     );
     expect(ctx.body).toEqual(SIGNED_IN);
   });

@@ -1,5 +1,9 @@
 import { errors } from '@strapi/utils';
-import { readAccessToken, readCallbackQuery } from '../../server/src/controllers/validation';
+import {
+  readAccessToken,
+  readCallbackQuery,
+  readDeviceId,
+} from '../../server/src/controllers/validation';
 import { thrownBy } from '../support/errors';
 
 const NO_TOKEN = 'No access token provided.';
@@ -48,6 +52,23 @@ describe('readAccessToken', () => {
 
   it('never echoes the refused token', () => {
     expect(refusal({ access_token: `SECRET-${'a'.repeat(3000)}` }).message).not.toContain('SECRET');
+  });
+});
+
+describe('readDeviceId', () => {
+  it('returns a device id given as a string', () => {
+    expect(readDeviceId({ access_token: 'act.abc', deviceId: 'phone-1' })).toBe('phone-1');
+  });
+
+  it.each<[string, unknown]>([
+    ['no body', undefined],
+    ['no deviceId', { access_token: 'act.abc' }],
+    ['an empty deviceId', { deviceId: '' }],
+    ['a numeric deviceId', { deviceId: 7 }],
+    ['an object deviceId', { deviceId: { id: 'x' } }],
+    ['a deviceId over 255 characters', { deviceId: 'd'.repeat(256) }],
+  ])('ignores %s', (_case, body) => {
+    expect(readDeviceId(body)).toBeUndefined();
   });
 });
 

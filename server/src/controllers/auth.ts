@@ -5,7 +5,7 @@ import { BASIC_SCOPE } from '../config/schema';
 import { MESSAGES } from '../errors';
 import { appRedirectUrl } from '../redirect';
 import { getService } from '../utils/get-service';
-import { readAccessToken, readCallbackQuery } from './validation';
+import { readAccessToken, readCallbackQuery, readDeviceId } from './validation';
 
 // A TikTok error description is shown to the app as is, but never at any length.
 const MAX_DESCRIPTION_LENGTH = 500;
@@ -95,7 +95,11 @@ const auth = ({ strapi }: { strapi: Core.Strapi }) => {
       const user = await getService(strapi, 'accounts').findOrCreate(profile);
       if (user.blocked) throw new errors.ApplicationError(MESSAGES.blocked);
 
-      ctx.body = await getService(strapi, 'session').signIn(user, ctx);
+      ctx.body = await getService(strapi, 'session').signIn(
+        user,
+        ctx,
+        readDeviceId(ctx.request.body)
+      );
     },
   };
 };

@@ -28,6 +28,20 @@ export const readAccessToken = (body: unknown): string => {
   }
 };
 
+// Strapi's sessions keep the device id in a string column (255 characters).
+const MAX_DEVICE_ID_LENGTH = 255;
+
+/** The optional `deviceId` of a sign-in body: a non-empty string, otherwise none. */
+export const readDeviceId = (body: unknown): string | undefined => {
+  const deviceId =
+    body && typeof body === 'object' ? (body as { deviceId?: unknown }).deviceId : undefined;
+  return typeof deviceId === 'string' &&
+    deviceId.length > 0 &&
+    deviceId.length <= MAX_DEVICE_ID_LENGTH
+    ? deviceId
+    : undefined;
+};
+
 const queryValue = yup.string().strict(true).max(MAX_QUERY_VALUE_LENGTH);
 
 const callbackQuerySchema = yup.object({

@@ -1,7 +1,7 @@
-import { buildSessionMetadata } from '@strapi/utils';
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
-import { errors } from '@strapi/utils';
+import { buildSessionMetadata, errors } from '@strapi/utils';
+import { MESSAGES } from '../errors';
 import { USER_UID } from '../plugin-id';
 import type { StrapiUser } from './accounts';
 
@@ -35,14 +35,11 @@ const session = ({ strapi }: { strapi: Core.Strapi }) => {
       auth: ctx.state.auth,
     })) as Record<string, unknown>;
 
-  const refreshSession = async (user: StrapiUser, ctx: Context): Promise<SignInBody> => {
-    const body: unknown = ctx.request.body;
-    const deviceId =
-      body &&
-      typeof body === 'object' &&
-      typeof (body as { deviceId?: unknown }).deviceId === 'string'
-        ? (body as { deviceId: string }).deviceId || undefined
-        : undefined;
+  const refreshSession = async (
+    user: StrapiUser,
+    ctx: Context,
+    deviceId: string | undefined
+  ): Promise<SignInBody> => {
     const manager = strapi.sessionManager('users-permissions');
     const metadata =
       typeof buildSessionMetadata === 'function'
@@ -54,7 +51,7 @@ const session = ({ strapi }: { strapi: Core.Strapi }) => {
       ...(metadata ? { metadata } : {}),
     });
     const access = await manager.generateAccessToken(refresh.token);
-    if ('error' in access) throw new errors.ApplicationError('Invalid credentials');
+    if ('error' in access) throw new errors.ApplicationError(MESSAGES.sessionFailed);
 
     const sessions = strapi.config.get('plugin::users-permissions.sessions') as
       | UpSessionsConfig
@@ -80,12 +77,13 @@ const session = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
-    async signIn(user: StrapiUser, ctx: Context): Promise<SignInBody> {
+    /** `deviceId` names the refresh session, as in users-permissions' login; legacy mode ignores it. */
+    async signIn(user: StrapiUser, ctx: Context, deviceId?: string): Promise<SignInBody> {
       const mode: string = strapi.config.get(
         'plugin::users-permissions.jwtManagement',
         'legacy-support'
       );
-      if (mode === 'refresh') return refreshSession(user, ctx);
+      if (mode === 'refresh') return refreshSession(user, ctx, deviceId);
 
       const jwtService = strapi.plugin('users-permissions').service('jwt');
       // issue() is synchronous in legacy mode but a Promise in refresh mode: awaiting covers both.
