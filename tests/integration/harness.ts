@@ -9,7 +9,6 @@ export const APP_DIR = path.resolve(__dirname, '..', '..', 'playground');
 export const REDIRECT_APP_URL = 'https://app.example.com/auth/tiktok?from=strapi';
 export const STRAPI_URL = 'https://api.example.com';
 export const CALLBACK_URL = `${STRAPI_URL}/api/tiktok-auth-mobile/callback`;
-export const PLUGIN_ROUTES = '/tiktok-auth-mobile';
 
 export interface LogLine {
   level: (typeof LOG_LEVELS)[number];
@@ -175,5 +174,3 @@ export const callbackRedirect = async (app: TestApp, callback: URL): Promise<URL
   expect(response.status).toBe(302);
   return new URL(response.headers.location);
 };
-
-export const appParams = (appUrl: URL): URLSearchParams => appUrl.searchParams;
