@@ -5,7 +5,7 @@ import { createStrapi, type Core } from '@strapi/strapi';
 import request from 'supertest';
 import { TikTokEmulator, type EmulatorOptions } from '../../emulator/src';
 
-export const APP_DIR = path.resolve(__dirname, '..', '..', 'playground');
+const APP_DIR = path.resolve(__dirname, '..', '..', 'playground');
 export const REDIRECT_APP_URL = 'https://app.example.com/auth/tiktok?from=strapi';
 export const STRAPI_URL = 'https://api.example.com';
 export const CALLBACK_URL = `${STRAPI_URL}/api/tiktok-auth-mobile/callback`;

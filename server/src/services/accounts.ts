@@ -2,7 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { errors } from '@strapi/utils';
 import type { Core } from '@strapi/strapi';
 import { MESSAGES } from '../errors';
-import { PROVIDER, ROLE_UID, USER_UID } from '../plugin-id';
+import { PLUGIN_ID, PROVIDER, ROLE_UID, USER_UID } from '../plugin-id';
 import type { TikTokUser } from '../tiktok-types';
 import { getService } from '../utils/get-service';
 
@@ -132,7 +132,7 @@ const accounts = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!role) throw new errors.ApplicationError(MESSAGES.defaultRoleMissing);
 
       const user = await create(email, role.id as number, profile);
-      strapi.log.info(`[tiktok-auth-mobile] created user ${user.id} for a new TikTok sign-in`);
+      strapi.log.info(`[${PLUGIN_ID}] created user ${user.id} for a new TikTok sign-in`);
       return user;
     },
   };

@@ -12,6 +12,9 @@ const config = ({ strapi }: { strapi: Core.Strapi }) => {
   const parsed = parseConfig(strapi.config.get(PLUGIN_CONFIG_KEY), process.env);
   const missing = missingSettings(parsed);
   const apiPrefix = String(strapi.config.get('api.rest.prefix', '/api')).replace(/\/+$/, '');
+  const callbackUrl = parsed.strapiUrl
+    ? `${parsed.strapiUrl}${apiPrefix}/${PLUGIN_ID}/callback`
+    : undefined;
 
   return {
     get: (): PluginConfig => parsed,
@@ -20,8 +23,7 @@ const config = ({ strapi }: { strapi: Core.Strapi }) => {
     missing: (): readonly RequiredEnvName[] => missing,
 
     /** The redirect URI to register at TikTok, following a changed `api.rest.prefix`. */
-    callbackUrl: (): string | undefined =>
-      parsed.strapiUrl ? `${parsed.strapiUrl}${apiPrefix}/${PLUGIN_ID}/callback` : undefined,
+    callbackUrl: (): string | undefined => callbackUrl,
   };
 };
 
