@@ -4,6 +4,11 @@ import path from 'node:path';
 import { createStrapi, type Core } from '@strapi/strapi';
 import request from 'supertest';
 import { TikTokEmulator, type EmulatorOptions } from '../../emulator/src';
+import {
+  DERIVED_SETTINGS,
+  OPTIONAL_SETTINGS,
+  REQUIRED_SETTINGS,
+} from '../../server/src/config/schema';
 
 const APP_DIR = path.resolve(__dirname, '..', '..', 'playground');
 export const REDIRECT_APP_URL = 'https://app.example.com/auth/tiktok?from=strapi';
@@ -34,17 +39,12 @@ export interface TestAppOptions {
   emulator?: EmulatorOptions;
 }
 
+// Every variable the plugin or the playground reads, so that a test file sets each one and
+// nothing leaks from the previous file in the same jest worker.
 const ENV_KEYS = [
-  'CLIENT_KEY',
-  'CLIENT_SECRET',
-  'REDIRECT_APP_URL',
-  'STRAPI_URL',
-  'TIKTOK_API_BASE_URL',
-  'TIKTOK_SCOPES',
-  'TIKTOK_IDENTITY_FIELD',
-  'TIKTOK_EMAIL_DOMAIN',
-  'TIKTOK_TOKEN_DELIVERY',
-  'TIKTOK_TIMEOUT_MS',
+  ...Object.values(REQUIRED_SETTINGS),
+  ...Object.values(OPTIONAL_SETTINGS),
+  ...Object.values(DERIVED_SETTINGS),
   'UP_JWT_MANAGEMENT',
   'API_PREFIX',
   'DATABASE_CLIENT',
@@ -74,20 +74,16 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
   const tikTokUrl = await emulator.listen();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tiktok-auth-it-'));
 
-  // Jest reuses a worker for several files: set every variable we read so none leaks over.
+  // Unlisted keys stay unset, i.e. the plugin's defaults.
   const env: Record<string, string | undefined> = {
     CLIENT_KEY: emulator.clientKey,
     CLIENT_SECRET: emulator.clientSecret,
     REDIRECT_APP_URL,
     STRAPI_URL,
     TIKTOK_API_BASE_URL: tikTokUrl,
-    TIKTOK_SCOPES: undefined,
-    TIKTOK_IDENTITY_FIELD: undefined,
-    TIKTOK_EMAIL_DOMAIN: undefined,
-    TIKTOK_TOKEN_DELIVERY: undefined,
+    TIKTOK_AUTHORIZE_URL: `${tikTokUrl}/v2/auth/authorize/`,
     TIKTOK_TIMEOUT_MS: '5000',
     UP_JWT_MANAGEMENT: 'legacy-support',
-    API_PREFIX: undefined,
     DATABASE_CLIENT: 'sqlite',
     DATABASE_FILENAME: path.join(dataDir, 'data.db'),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',

@@ -32,6 +32,11 @@ describe('parseConfig', () => {
       tokenDelivery: 'query',
       apiBaseUrl: 'https://open.tiktokapis.com',
       timeoutMs: 8000,
+      authorizeUrl: 'https://www.tiktok.com/v2/auth/authorize/',
+      redirectWith: 'tiktok_token',
+      allowedRedirectUris: [],
+      stateTtlSeconds: 600,
+      stateSecret: undefined,
     });
   });
 
@@ -89,6 +94,26 @@ describe('parseConfig', () => {
       parsed: 'http://127.0.0.1:4010',
     },
     { key: 'timeoutMs', env: 'TIKTOK_TIMEOUT_MS', value: '2500', parsed: 2500 },
+    {
+      key: 'authorizeUrl',
+      env: 'TIKTOK_AUTHORIZE_URL',
+      value: 'http://127.0.0.1:4010/v2/auth/authorize/',
+      parsed: 'http://127.0.0.1:4010/v2/auth/authorize/',
+    },
+    { key: 'redirectWith', env: 'TIKTOK_REDIRECT_WITH', value: 'strapi_jwt', parsed: 'strapi_jwt' },
+    {
+      key: 'allowedRedirectUris',
+      env: 'TIKTOK_ALLOWED_REDIRECT_URIS',
+      value: 'https://a.example.com/cb/, https://b.example.com/cb',
+      parsed: ['https://a.example.com/cb/', 'https://b.example.com/cb'],
+    },
+    { key: 'stateTtlSeconds', env: 'TIKTOK_STATE_TTL_SECONDS', value: '120', parsed: 120 },
+    {
+      key: 'stateSecret',
+      env: 'TIKTOK_STATE_SECRET',
+      value: 'x'.repeat(40),
+      parsed: 'x'.repeat(40),
+    },
   ];
 
   it.each(fallbacks)(
@@ -118,6 +143,11 @@ describe('parseConfig', () => {
       tokenDelivery: 'fragment',
       apiBaseUrl: 'https://tiktok.test',
       timeoutMs: 1234,
+      authorizeUrl: 'https://tiktok.test/v2/auth/authorize/',
+      redirectWith: 'strapi_jwt',
+      allowedRedirectUris: ['https://app.example.com/tiktok/'],
+      stateTtlSeconds: 300,
+      stateSecret: 'a-state-secret-of-at-least-32-characters',
     };
     const env = Object.fromEntries(fallbacks.map(({ env: name, value }) => [name, value]));
     expect(parseConfig(fromConfig, env)).toEqual(fromConfig);

@@ -16,6 +16,15 @@ export const OPTIONAL_SETTINGS = {
   tokenDelivery: 'TIKTOK_TOKEN_DELIVERY',
   apiBaseUrl: 'TIKTOK_API_BASE_URL',
   timeoutMs: 'TIKTOK_TIMEOUT_MS',
+  authorizeUrl: 'TIKTOK_AUTHORIZE_URL',
+  redirectWith: 'TIKTOK_REDIRECT_WITH',
+  allowedRedirectUris: 'TIKTOK_ALLOWED_REDIRECT_URIS',
+  stateTtlSeconds: 'TIKTOK_STATE_TTL_SECONDS',
+} as const;
+
+/** Optional settings without a default: unset means "derive it" (see each field's comment). */
+export const DERIVED_SETTINGS = {
+  stateSecret: 'TIKTOK_STATE_SECRET',
 } as const;
 
 export type RequiredSetting = keyof typeof REQUIRED_SETTINGS;
@@ -24,6 +33,7 @@ type OptionalSetting = keyof typeof OPTIONAL_SETTINGS;
 
 export const BASIC_SCOPE = 'user.info.basic';
 export const TIKTOK_API_BASE_URL = 'https://open.tiktokapis.com';
+export const TIKTOK_AUTHORIZE_URL = 'https://www.tiktok.com/v2/auth/authorize/';
 
 export const DEFAULTS = {
   scopes: [BASIC_SCOPE],
@@ -32,6 +42,11 @@ export const DEFAULTS = {
   tokenDelivery: 'query',
   apiBaseUrl: TIKTOK_API_BASE_URL,
   timeoutMs: 8000,
+  authorizeUrl: TIKTOK_AUTHORIZE_URL,
+  redirectWith: 'tiktok_token',
+  // Empty means: only the plugin's own callback URL (known once `strapiUrl` is).
+  allowedRedirectUris: [],
+  stateTtlSeconds: 600,
 } as const;
 
 export interface PluginConfig {
@@ -51,6 +66,16 @@ export interface PluginConfig {
   apiBaseUrl: string;
   /** Upper bound for each call to TikTok, in milliseconds. */
   timeoutMs: number;
+  /** TikTok's authorize page, where `/authorize` sends the browser. */
+  authorizeUrl: string;
+  /** What the callback hands the app: TikTok's access token (Flow A) or a Strapi session. */
+  redirectWith: 'tiktok_token' | 'strapi_jwt';
+  /** `redirect_uri` values `/token` accepts; empty means only the plugin's own callback URL. */
+  allowedRedirectUris: string[];
+  /** Lifetime of the `/authorize` state cookie, in seconds. */
+  stateTtlSeconds: number;
+  /** Key material for the state cookie; unset means derived from Strapi's `APP_KEYS`. */
+  stateSecret?: string;
 }
 
 const isUrlWithScheme = (value: string, schemes?: readonly string[]): boolean => {
@@ -79,8 +104,9 @@ const text = (key: string, normalize: (value: string) => string = (value) => val
 
 const withoutTrailingSlash = (value: string) => value.replace(/\/+$/, '');
 
-const httpUrl = (key: string) =>
-  text(key, withoutTrailingSlash).test(key, `${key} must be an absolute http(s) URL`, (value) =>
+// A URL TikTok compares byte for byte (authorize page, redirect URIs) is kept exactly as given.
+const httpUrl = (key: string, normalize?: (value: string) => string) =>
+  text(key, normalize).test(key, `${key} must be an absolute http(s) URL`, (value) =>
     value === undefined ? true : isUrlWithScheme(value, ['http:', 'https:'])
   );
 
@@ -95,7 +121,7 @@ const schema = yup
         value === undefined ||
         (isUrlWithScheme(value) && !SCRIPT_SCHEMES.includes(new URL(value).protocol))
     ),
-    strapiUrl: httpUrl('strapiUrl'),
+    strapiUrl: httpUrl('strapiUrl', withoutTrailingSlash),
     scopes: yup
       .array(
         yup
@@ -119,7 +145,7 @@ const schema = yup
       .mixed<PluginConfig['tokenDelivery']>()
       .oneOf(['query', 'fragment'], 'tokenDelivery must be query or fragment')
       .required(),
-    apiBaseUrl: httpUrl('apiBaseUrl').required(),
+    apiBaseUrl: httpUrl('apiBaseUrl', withoutTrailingSlash).required(),
     timeoutMs: yup
       .number()
       .typeError('timeoutMs must be a number of milliseconds')
@@ -127,6 +153,20 @@ const schema = yup
       .min(100, 'timeoutMs must be at least 100')
       .max(60000, 'timeoutMs must be at most 60000')
       .required(),
+    authorizeUrl: httpUrl('authorizeUrl').required(),
+    redirectWith: yup
+      .mixed<PluginConfig['redirectWith']>()
+      .oneOf(['tiktok_token', 'strapi_jwt'], 'redirectWith must be tiktok_token or strapi_jwt')
+      .required(),
+    allowedRedirectUris: yup.array(httpUrl('allowedRedirectUris').required()).required(),
+    stateTtlSeconds: yup
+      .number()
+      .typeError('stateTtlSeconds must be a number of seconds')
+      .integer('stateTtlSeconds must be a whole number of seconds')
+      .min(60, 'stateTtlSeconds must be at least 60')
+      .max(3600, 'stateTtlSeconds must be at most 3600')
+      .required(),
+    stateSecret: text('stateSecret').min(32, 'stateSecret must be at least 32 characters'),
   })
   .noUnknown(true, ({ unknown }) => `unknown key(s): ${unknown}`)
   .strict(false);
@@ -160,7 +200,11 @@ export const parseConfig = (raw: unknown, env: Env): PluginConfig => {
     raw && typeof raw === 'object' ? { ...(raw as Record<string, unknown>) } : {};
   const merged: Record<string, unknown> = { ...given };
 
-  const fallbacks: Record<string, string> = { ...REQUIRED_SETTINGS, ...OPTIONAL_SETTINGS };
+  const fallbacks: Record<string, string> = {
+    ...REQUIRED_SETTINGS,
+    ...OPTIONAL_SETTINGS,
+    ...DERIVED_SETTINGS,
+  };
   for (const [key, envName] of Object.entries(fallbacks)) {
     if (isBlank(merged[key])) merged[key] = isBlank(env[envName]) ? undefined : env[envName];
   }
@@ -168,6 +212,7 @@ export const parseConfig = (raw: unknown, env: Env): PluginConfig => {
     if (isBlank(merged[key])) merged[key] = DEFAULTS[key];
   }
   merged.scopes = toList(merged.scopes);
+  merged.allowedRedirectUris = toList(merged.allowedRedirectUris);
 
   try {
     return schema.validateSync(merged, { abortEarly: false, stripUnknown: false }) as PluginConfig;
