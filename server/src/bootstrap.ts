@@ -1,9 +1,12 @@
 import type { Core } from '@strapi/strapi';
 import { MESSAGES } from './errors';
+import { ADMIN_ACTIONS } from './permissions';
 import { PLUGIN_ID } from './plugin-id';
 import { getService } from './utils/get-service';
 
-const bootstrap = ({ strapi }: { strapi: Core.Strapi }) => {
+const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
+  await strapi.service('admin::permission').actionProvider.registerMany(ADMIN_ACTIONS);
+
   const config = getService(strapi, 'config');
   const missing = config.missing();
   if (missing.length > 0) {

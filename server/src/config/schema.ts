@@ -180,7 +180,7 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-const isBlank = (value: unknown) => value === undefined || value === null || value === '';
+export const isBlank = (value: unknown) => value === undefined || value === null || value === '';
 
 /** A comma-separated env value (or config string) becomes a list; arrays pass through. */
 const toList = (value: unknown) =>

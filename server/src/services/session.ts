@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import { buildSessionMetadata, errors } from '@strapi/utils';
 import { MESSAGES } from '../errors';
 import { USER_UID } from '../plugin-id';
+import { getService } from '../utils/get-service';
 import type { StrapiUser } from './accounts';
 
 export interface SignInBody {
@@ -76,19 +77,30 @@ const session = ({ strapi }: { strapi: Core.Strapi }) => {
     return { jwt: access.token, refreshToken: refresh.token, user: await sanitizeUser(user, ctx) };
   };
 
+  const issue = async (
+    user: StrapiUser,
+    ctx: Context,
+    deviceId: string | undefined
+  ): Promise<SignInBody> => {
+    const mode: string = strapi.config.get(
+      'plugin::users-permissions.jwtManagement',
+      'legacy-support'
+    );
+    if (mode === 'refresh') return refreshSession(user, ctx, deviceId);
+
+    const jwtService = strapi.plugin('users-permissions').service('jwt');
+    // issue() is synchronous in legacy mode but a Promise in refresh mode: awaiting covers both.
+    const jwt = (await jwtService.issue({ id: user.id })) as string;
+    return { jwt, user: await sanitizeUser(user, ctx) };
+  };
+
   return {
     /** `deviceId` names the refresh session, as in users-permissions' login; legacy mode ignores it. */
     async signIn(user: StrapiUser, ctx: Context, deviceId?: string): Promise<SignInBody> {
-      const mode: string = strapi.config.get(
-        'plugin::users-permissions.jwtManagement',
-        'legacy-support'
-      );
-      if (mode === 'refresh') return refreshSession(user, ctx, deviceId);
-
-      const jwtService = strapi.plugin('users-permissions').service('jwt');
-      // issue() is synchronous in legacy mode but a Promise in refresh mode: awaiting covers both.
-      const jwt = (await jwtService.issue({ id: user.id })) as string;
-      return { jwt, user: await sanitizeUser(user, ctx) };
+      const body = await issue(user, ctx, deviceId);
+      // Users-permissions keeps no login time: the settings page reads this plugin's own record.
+      await getService(strapi, 'status').recordSignIn();
+      return body;
     },
   };
 };

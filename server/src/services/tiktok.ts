@@ -22,6 +22,35 @@ const USER_INFO_PATH = '/v2/user/info/';
 // instead of paying a TLS handshake each time, and a flood cannot open unbounded sockets.
 const AGENT_OPTIONS = { keepAlive: true, maxSockets: 64, maxFreeSockets: 16 };
 
+/**
+ * What TikTok's token endpoint says about the client key and secret when sent a code that cannot
+ * exist: `rejected` is invalid_client; `accepted` means TikTok got past the client check to the
+ * code (invalid_grant / invalid_request); `unknown` is anything else (timeout, 5xx, odd answer).
+ */
+export interface CredentialsCheck {
+  outcome: 'accepted' | 'rejected' | 'unknown';
+  /** TikTok's error code, or what went wrong when TikTok gave none. */
+  detail: string;
+  /** TikTok's id for the request, to quote to TikTok's support. */
+  logId?: string;
+}
+
+// Never a real code: TikTok's codes are opaque, but none carries this marker.
+const CREDENTIALS_CHECK_CODE = 'tiktok-auth-mobile-credentials-check';
+
+/** Reads the answer of a token request made with an impossible code. */
+const credentialsVerdict = (status: number | undefined, body: unknown): CredentialsCheck => {
+  const error = isObject(body) && typeof body.error === 'string' ? body.error : undefined;
+  const logId = isObject(body) && typeof body.log_id === 'string' ? body.log_id : undefined;
+  if (error === 'invalid_client' || status === 401) {
+    return { outcome: 'rejected', detail: error ?? `HTTP ${status}`, logId };
+  }
+  if (error === 'invalid_grant' || error === 'invalid_request') {
+    return { outcome: 'accepted', detail: error, logId };
+  }
+  return { outcome: 'unknown', detail: error ?? `HTTP ${status}`, logId };
+};
+
 export interface CodeExchange {
   code: string;
   redirectUri: string;
@@ -88,6 +117,23 @@ const tiktok = ({ strapi }: { strapi: Core.Strapi }) => {
     return response.data as TikTokUserInfoResponse;
   };
 
+  const postToken = (form: URLSearchParams) =>
+    client.post<unknown>(TOKEN_PATH, form.toString(), {
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'Cache-Control': 'no-cache',
+      },
+    });
+
+  const tokenForm = (code: string, redirectUri: string) =>
+    new URLSearchParams({
+      client_key: config.clientKey ?? '',
+      client_secret: config.clientSecret ?? '',
+      code,
+      grant_type: 'authorization_code',
+      redirect_uri: redirectUri,
+    });
+
   return {
     /** Trades an authorization code for TikTok tokens (`POST /v2/oauth/token/`). */
     async exchangeCode({
@@ -95,25 +141,12 @@ const tiktok = ({ strapi }: { strapi: Core.Strapi }) => {
       redirectUri,
       codeVerifier,
     }: CodeExchange): Promise<TikTokTokenSuccess> {
-      const form = new URLSearchParams({
-        client_key: config.clientKey ?? '',
-        client_secret: config.clientSecret ?? '',
-        code,
-        grant_type: 'authorization_code',
-        redirect_uri: redirectUri,
-      });
+      const form = tokenForm(code, redirectUri);
       if (codeVerifier) form.set('code_verifier', codeVerifier);
 
       let body: unknown;
       try {
-        body = (
-          await client.post<unknown>(TOKEN_PATH, form.toString(), {
-            headers: {
-              'Content-Type': 'application/x-www-form-urlencoded',
-              'Cache-Control': 'no-cache',
-            },
-          })
-        ).data;
+        body = (await postToken(form)).data;
       } catch (error) {
         throw new errors.ApplicationError(MESSAGES.tokenExchangeFailed(failureReason(error)));
       }
@@ -169,6 +202,27 @@ const tiktok = ({ strapi }: { strapi: Core.Strapi }) => {
         throw new errors.ApplicationError(MESSAGES.userDoesNotExist);
       }
       return user;
+    },
+
+    /**
+     * Asks TikTok whether it knows the client key and secret, by redeeming a code that cannot
+     * exist at the token endpoint: no person, token or quota of user-info is involved.
+     */
+    async checkCredentials(redirectUri: string): Promise<CredentialsCheck> {
+      let verdict: CredentialsCheck;
+      try {
+        const response = await postToken(tokenForm(CREDENTIALS_CHECK_CODE, redirectUri));
+        verdict = credentialsVerdict(response.status, response.data);
+      } catch (error) {
+        verdict =
+          axios.isAxiosError(error) && error.response
+            ? credentialsVerdict(error.response.status, error.response.data)
+            : { outcome: 'unknown', detail: failureReason(error) };
+      }
+      strapi.log.info(
+        `[${PLUGIN_ID}] credentials check: ${verdict.outcome} (${verdict.detail}, log_id ${verdict.logId ?? 'none'})`
+      );
+      return verdict;
     },
 
     /** Closes the pooled connections, so that a stopping Strapi does not wait on idle sockets. */

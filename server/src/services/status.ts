@@ -1,0 +1,123 @@
+import type { Core } from '@strapi/strapi';
+import { describeSettings, type SettingStatus } from '../config/sources';
+import type { RequiredEnvName } from '../config/schema';
+import { PLUGIN_CONFIG_KEY, PLUGIN_ID, PROVIDER, USER_UID } from '../plugin-id';
+import { getService } from '../utils/get-service';
+import { userInfoFields } from './tiktok';
+
+const CORE_STORE_UID = 'strapi::core-store';
+// strapi.store()'s key format, so that `strapi.store({ type: 'plugin', name, key })` reads it too.
+const LAST_SIGN_IN_KEY = `plugin_${PLUGIN_ID}_last-sign-in`;
+
+export interface FlowStatus {
+  id: 'A' | 'B' | 'C';
+  routes: string[];
+  available: boolean;
+}
+
+export interface StatusReport {
+  settings: SettingStatus[];
+  /** The settings every flow needs that are unset, by env name. */
+  missing: readonly RequiredEnvName[];
+  /** The redirect URI to register at TikTok; null until `strapiUrl` is set. */
+  redirectUri: string | null;
+  /** `redirect_uri` values `POST /token` accepts. */
+  tokenRedirectUris: string[];
+  scopes: string[];
+  userInfoFields: string[];
+  flows: FlowStatus[];
+  users: {
+    /** Users-permissions users whose provider is `tiktok`. */
+    count: number;
+    /** The last Strapi session this plugin issued (any flow); null if none since it records them. */
+    lastSignInAt: string | null;
+  };
+}
+
+const FLOW_ROUTES: Readonly<Record<FlowStatus['id'], readonly [string, string][]>> = {
+  A: [
+    ['GET', '/callback'],
+    ['POST', '/connect'],
+  ],
+  B: [
+    ['GET', '/authorize'],
+    ['GET', '/callback'],
+  ],
+  C: [['POST', '/token']],
+};
+
+/** What the admin settings page shows: configuration health and TikTok sign-in activity. */
+const status = ({ strapi }: { strapi: Core.Strapi }) => {
+  const store = () => strapi.db.query(CORE_STORE_UID);
+
+  const lastSignInAt = async (): Promise<string | null> => {
+    const rows = (await store().findMany({ where: { key: LAST_SIGN_IN_KEY } })) as {
+      value: string;
+    }[];
+    // Simultaneous first sign-ins may each create the row; every copy is kept current, read the newest.
+    const times = rows.map((row) => JSON.parse(row.value) as string).sort();
+    return times[times.length - 1] ?? null;
+  };
+
+  return {
+    async report(): Promise<StatusReport> {
+      const config = getService(strapi, 'config');
+      const parsed = config.get();
+      const callbackUrl = config.callbackUrl();
+      const missing = config.missing();
+      const [count, lastSignIn] = await Promise.all([
+        strapi.db.query(USER_UID).count({ where: { provider: PROVIDER } }),
+        lastSignInAt(),
+      ]);
+
+      return {
+        settings: describeSettings(
+          strapi.config.get(PLUGIN_CONFIG_KEY),
+          process.env,
+          parsed,
+          callbackUrl
+        ),
+        missing,
+        redirectUri: callbackUrl ?? null,
+        tokenRedirectUris:
+          parsed.allowedRedirectUris.length > 0
+            ? parsed.allowedRedirectUris
+            : callbackUrl
+              ? [callbackUrl]
+              : [],
+        scopes: parsed.scopes,
+        userInfoFields: userInfoFields(parsed.scopes),
+        // All three flows need exactly the four required settings and nothing more.
+        flows: (Object.keys(FLOW_ROUTES) as FlowStatus['id'][]).map((id) => ({
+          id,
+          routes: FLOW_ROUTES[id].map(([method, path]) => `${method} ${config.routeBase()}${path}`),
+          available: missing.length === 0,
+        })),
+        users: { count, lastSignInAt: lastSignIn },
+      };
+    },
+
+    /**
+     * Records that a Strapi session was just issued to a TikTok user. Best effort: a failure here
+     * must never cost the person their sign-in.
+     */
+    async recordSignIn(at: Date = new Date()): Promise<void> {
+      const value = JSON.stringify(at.toISOString());
+      try {
+        const { count } = await store().updateMany({
+          where: { key: LAST_SIGN_IN_KEY },
+          data: { value },
+        });
+        if (count === 0) {
+          await store().create({ data: { key: LAST_SIGN_IN_KEY, value, type: 'string' } });
+        }
+      } catch (error) {
+        strapi.log.warn(
+          `[${PLUGIN_ID}] could not record the sign-in time: ${error instanceof Error ? error.message : String(error)}`
+        );
+      }
+    },
+  };
+};
+
+export default status;
