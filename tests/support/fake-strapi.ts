@@ -77,6 +77,18 @@ export class FakeQuery {
     Object.assign(row, data);
     return { ...row };
   }
+
+  async updateMany({
+    where,
+    data,
+  }: {
+    where?: Where;
+    data: Record<string, unknown>;
+  }): Promise<{ count: number }> {
+    const rows = this.rows.filter((row) => matches(row, where));
+    for (const row of rows) Object.assign(row, data);
+    return { count: rows.length };
+  }
 }
 
 /** An in-memory database: one table per uid, one stable query object per table (so it can be spied on). */
