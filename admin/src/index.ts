@@ -1,4 +1,4 @@
-import { PLUGIN_ID } from './pluginId';
+import { PERMISSIONS, PLUGIN_ID } from './pluginId';
 
 import type { StrapiApp } from '@strapi/strapi/admin';
 
@@ -9,7 +9,20 @@ const prefixKeys = (messages: Record<string, string>) =>
 
 const plugin: StrapiApp['appPlugins'][string] = {
   register(app) {
-    // No menu link yet: the plugin works from config alone, and a link without a page would break.
+    // Settings → TikTok Auth Mobile → Configuration; the page's code loads only when opened.
+    app.addSettingsLink(
+      {
+        id: PLUGIN_ID,
+        intlLabel: { id: `${PLUGIN_ID}.settings.section`, defaultMessage: 'TikTok Auth Mobile' },
+      },
+      {
+        id: 'configuration',
+        to: PLUGIN_ID,
+        intlLabel: { id: `${PLUGIN_ID}.settings.link`, defaultMessage: 'Configuration' },
+        Component: () => import('./pages/SettingsPage'),
+        permissions: PERMISSIONS.read,
+      }
+    );
     app.registerPlugin({ id: PLUGIN_ID, name: 'TikTok Auth Mobile' });
   },
 

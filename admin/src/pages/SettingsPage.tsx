@@ -1,0 +1,203 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import {
+  Alert,
+  Badge,
+  Box,
+  Flex,
+  IconButton,
+  Table,
+  Tbody,
+  Td,
+  Tr,
+  Typography,
+} from '@strapi/design-system';
+import { Duplicate } from '@strapi/icons';
+import { Layouts, Page, useClipboard, useFetchClient, useNotification } from '@strapi/strapi/admin';
+import {
+  API,
+  type CredentialsCheck as Verdict,
+  type SettingStatus,
+  type StatusReport,
+} from '../api';
+import { CredentialsCheck } from '../components/CredentialsCheck';
+import { PluginIcon } from '../components/PluginIcon';
+import { SettingsTable } from '../components/SettingsTable';
+import { PERMISSIONS } from '../pluginId';
+import { useMessages } from '../useMessages';
+
+const Section = ({ title, children }: { title: string; children: ReactNode }) => (
+  <Box background="neutral0" hasRadius shadow="filterShadow" padding={6} tag="section">
+    <Flex direction="column" alignItems="stretch" gap={4}>
+      <Typography variant="delta" tag="h2">
+        {title}
+      </Typography>
+      {children}
+    </Flex>
+  </Box>
+);
+
+const Badges = ({ values }: { values: string[] }) => (
+  <Flex gap={2} wrap="wrap">
+    {values.map((value) => (
+      <Badge key={value}>{value}</Badge>
+    ))}
+  </Flex>
+);
+
+const RedirectUri = ({ uri }: { uri: string }) => {
+  const { t } = useMessages();
+  const { copy } = useClipboard();
+  const { toggleNotification } = useNotification();
+  const onCopy = async () => {
+    const copied = await copy(uri);
+    toggleNotification({
+      type: copied ? 'success' : 'warning',
+      message: t(copied ? 'redirectUri.copied' : 'redirectUri.copyFailed'),
+    });
+  };
+  return (
+    <Flex gap={2} alignItems="center">
+      <Box
+        background="neutral100"
+        hasRadius
+        paddingLeft={3}
+        paddingRight={3}
+        paddingTop={2}
+        paddingBottom={2}
+      >
+        <Typography tag="code" data-testid="redirect-uri">
+          {uri}
+        </Typography>
+      </Box>
+      <IconButton label={t('redirectUri.copy')} onClick={onCopy} variant="tertiary">
+        <Duplicate />
+      </IconButton>
+    </Flex>
+  );
+};
+
+/** Settings → TikTok Auth Mobile → Configuration. */
+const Status = ({ report }: { report: StatusReport }) => {
+  const { t, formatDate } = useMessages();
+  // TikTok's verdict on the key and secret, known only after a check: shown in the table too.
+  const [rejectedBy, setRejectedBy] = useState<string | null>(null);
+  const onVerdict = (verdict: Verdict) =>
+    setRejectedBy(
+      verdict.outcome === 'rejected' ? t('problem.rejected', { detail: verdict.detail }) : null
+    );
+  const extraProblems: Partial<Record<SettingStatus['key'], string>> = rejectedBy
+    ? { clientKey: rejectedBy, clientSecret: rejectedBy }
+    : {};
+
+  return (
+    <Flex direction="column" alignItems="stretch" gap={6}>
+      {report.missing.length > 0 ? (
+        <Alert variant="danger" title={t('missing.title')} closeLabel={t('check.close')}>
+          {t('missing.body', { names: report.missing.join(', ') })}
+        </Alert>
+      ) : null}
+
+      <Section title={t('redirectUri.title')}>
+        <Typography textColor="neutral600">{t('redirectUri.explain')}</Typography>
+        {report.redirectUri ? (
+          <RedirectUri uri={report.redirectUri} />
+        ) : (
+          <Typography textColor="danger600">{t('redirectUri.unknown')}</Typography>
+        )}
+        <Typography variant="omega" fontWeight="semiBold">
+          {t('scopes.title')}
+        </Typography>
+        <Badges values={report.scopes} />
+        <Typography variant="omega" fontWeight="semiBold">
+          {t('fields.title')}
+        </Typography>
+        <Badges values={report.userInfoFields} />
+      </Section>
+
+      <Section title={t('check.title')}>
+        <CredentialsCheck disabled={report.missing.length > 0} onVerdict={onVerdict} />
+      </Section>
+
+      <Section title={t('flows.title')}>
+        <Table colCount={3} rowCount={report.flows.length}>
+          <Tbody>
+            {report.flows.map((flow) => (
+              <Tr key={flow.id} data-flow={flow.id}>
+                <Td>
+                  <Typography fontWeight="semiBold">{t(`flows.${flow.id}`)}</Typography>
+                </Td>
+                <Td>
+                  <Badge variant={flow.available ? 'success' : 'danger'}>
+                    {t(flow.available ? 'flows.available' : 'flows.unavailable')}
+                  </Badge>
+                </Td>
+                <Td>
+                  <Typography tag="code">{flow.routes.join(' → ')}</Typography>
+                </Td>
+              </Tr>
+            ))}
+          </Tbody>
+        </Table>
+        <Typography variant="pi" textColor="neutral600">
+          {t('flows.tokenRedirectUris', { uris: report.tokenRedirectUris.join(', ') || '—' })}
+        </Typography>
+      </Section>
+
+      <Section title={t('users.title')}>
+        <Typography data-testid="tiktok-users">
+          {t('users.count', { count: report.users.count })}
+        </Typography>
+        <Typography>
+          {t('users.lastSignIn', {
+            when: report.users.lastSignInAt
+              ? formatDate(report.users.lastSignInAt, { dateStyle: 'medium', timeStyle: 'short' })
+              : t('users.never'),
+          })}
+        </Typography>
+        <Typography variant="pi" textColor="neutral600">
+          {t('users.lastSignInExplain')}
+        </Typography>
+      </Section>
+
+      <Section title={t('settings.title')}>
+        <SettingsTable settings={report.settings} extraProblems={extraProblems} />
+      </Section>
+    </Flex>
+  );
+};
+
+const SettingsPage = () => {
+  const { t } = useMessages();
+  const { get } = useFetchClient();
+  const [report, setReport] = useState<StatusReport | null>(null);
+  const [failed, setFailed] = useState(false);
+
+  useEffect(() => {
+    get<{ data: StatusReport }>(API.status).then(
+      ({ data }) => setReport(data.data),
+      () => setFailed(true)
+    );
+  }, [get]);
+
+  return (
+    <Page.Main>
+      <Page.Title>{t('plugin.name')}</Page.Title>
+      <Layouts.Header
+        title={t('plugin.name')}
+        subtitle={t('page.subtitle')}
+        navigationAction={<PluginIcon />}
+      />
+      <Layouts.Content>
+        {failed ? <Page.Error /> : report ? <Status report={report} /> : <Page.Loading />}
+      </Layouts.Content>
+    </Page.Main>
+  );
+};
+
+const ProtectedSettingsPage = () => (
+  <Page.Protect permissions={PERMISSIONS.read}>
+    <SettingsPage />
+  </Page.Protect>
+);
+
+export default ProtectedSettingsPage;
