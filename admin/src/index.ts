@@ -9,16 +9,16 @@ const prefixKeys = (messages: Record<string, string>) =>
 
 const plugin: StrapiApp['appPlugins'][string] = {
   register(app) {
-    // Settings → TikTok Auth Mobile → Configuration; the page's code loads only when opened.
+    // Settings → TikTok Auth Mobile → Setup & status; the page's code loads only when opened.
     app.addSettingsLink(
       {
         id: PLUGIN_ID,
         intlLabel: { id: `${PLUGIN_ID}.settings.section`, defaultMessage: 'TikTok Auth Mobile' },
       },
       {
-        id: 'configuration',
+        id: 'setup',
         to: PLUGIN_ID,
-        intlLabel: { id: `${PLUGIN_ID}.settings.link`, defaultMessage: 'Configuration' },
+        intlLabel: { id: `${PLUGIN_ID}.settings.link`, defaultMessage: 'Setup & status' },
         Component: () => import('./pages/SettingsPage'),
         permissions: PERMISSIONS.read,
       }

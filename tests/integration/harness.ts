@@ -50,6 +50,7 @@ const ENV_KEYS = [
   'DATABASE_CLIENT',
   'DATABASE_FILENAME',
   'LOG_LEVEL',
+  'SERVE_ADMIN',
 ];
 
 /**

@@ -76,7 +76,7 @@ const RedirectUri = ({ uri }: { uri: string }) => {
   );
 };
 
-/** Settings → TikTok Auth Mobile → Configuration. */
+/** Settings → TikTok Auth Mobile → Setup & status. */
 const Status = ({ report }: { report: StatusReport }) => {
   const { t, formatDate } = useMessages();
   // TikTok's verdict on the key and secret, known only after a check: shown in the table too.
