@@ -30,22 +30,16 @@ interface Props {
 export const SettingsTable = ({ settings, extraProblems }: Props) => {
   const { t } = useMessages();
   return (
-    <Table colCount={5} rowCount={settings.length + 1}>
+    <Table colCount={4} rowCount={settings.length + 1}>
       <Thead>
         <Tr>
-          {(
-            [
-              'column.setting',
-              'column.env',
-              'column.state',
-              'column.source',
-              'column.value',
-            ] as const
-          ).map((key) => (
-            <Th key={key}>
-              <Typography variant="sigma">{t(key)}</Typography>
-            </Th>
-          ))}
+          {(['column.setting', 'column.state', 'column.source', 'column.value'] as const).map(
+            (key) => (
+              <Th key={key}>
+                <Typography variant="sigma">{t(key)}</Typography>
+              </Th>
+            )
+          )}
         </Tr>
       </Thead>
       <Tbody>
@@ -61,9 +55,9 @@ export const SettingsTable = ({ settings, extraProblems }: Props) => {
                 {setting.required ? (
                   <Typography textColor="neutral600"> ({t('setting.required')})</Typography>
                 ) : null}
-              </Td>
-              <Td>
-                <Typography tag="code">{setting.envName}</Typography>
+                <Typography tag="p" variant="pi" textColor="neutral600">
+                  <code>{setting.envName}</code>
+                </Typography>
               </Td>
               <Td>
                 <Badge variant={STATE_VARIANT[state]} data-state={state}>
@@ -83,7 +77,7 @@ export const SettingsTable = ({ settings, extraProblems }: Props) => {
                   </Typography>
                 ) : null}
               </Td>
-              <Td style={{ whiteSpace: 'normal', wordBreak: 'break-all' }}>
+              <Td style={{ whiteSpace: 'normal', overflowWrap: 'anywhere', maxWidth: '24rem' }}>
                 <Typography tag="code">
                   {'value' in setting ? formatValue(setting.value) : t(NO_VALUE[setting.state])}
                 </Typography>

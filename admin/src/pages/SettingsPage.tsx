@@ -36,10 +36,23 @@ const Section = ({ title, children }: { title: string; children: ReactNode }) =>
   </Box>
 );
 
-const Badges = ({ values }: { values: string[] }) => (
+// Scope and field names are case-sensitive: shown as code, not as (upper-cased) badges.
+const CodeList = ({ values }: { values: string[] }) => (
   <Flex gap={2} wrap="wrap">
     {values.map((value) => (
-      <Badge key={value}>{value}</Badge>
+      <Box
+        key={value}
+        background="neutral100"
+        hasRadius
+        paddingLeft={2}
+        paddingRight={2}
+        paddingTop={1}
+        paddingBottom={1}
+      >
+        <Typography tag="code" variant="pi">
+          {value}
+        </Typography>
+      </Box>
     ))}
   </Flex>
 );
@@ -107,11 +120,11 @@ const Status = ({ report }: { report: StatusReport }) => {
         <Typography variant="omega" fontWeight="semiBold">
           {t('scopes.title')}
         </Typography>
-        <Badges values={report.scopes} />
+        <CodeList values={report.scopes} />
         <Typography variant="omega" fontWeight="semiBold">
           {t('fields.title')}
         </Typography>
-        <Badges values={report.userInfoFields} />
+        <CodeList values={report.userInfoFields} />
       </Section>
 
       <Section title={t('check.title')}>
@@ -132,7 +145,13 @@ const Status = ({ report }: { report: StatusReport }) => {
                   </Badge>
                 </Td>
                 <Td>
-                  <Typography tag="code">{flow.routes.join(' → ')}</Typography>
+                  <Flex direction="column" alignItems="start" gap={1}>
+                    {flow.routes.map((route) => (
+                      <Typography key={route} tag="code" variant="pi">
+                        {route}
+                      </Typography>
+                    ))}
+                  </Flex>
                 </Td>
               </Tr>
             ))}
