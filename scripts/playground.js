@@ -27,6 +27,7 @@ const main = async () => {
     REDIRECT_APP_URL: process.env.REDIRECT_APP_URL || 'myapp://auth/tiktok',
     STRAPI_URL: strapiUrl,
     TIKTOK_API_BASE_URL: tiktokUrl,
+    TIKTOK_AUTHORIZE_URL: `${tiktokUrl}/v2/auth/authorize/`,
     TIKTOK_SCOPES: 'user.info.basic,user.info.profile',
     LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
   });
@@ -56,6 +57,12 @@ Sign "alice" in, as the TikTok app, the browser and your app would:
     -d "{\\"access_token\\":\\"$TOKEN\\"}"); echo "$ANSWER"
   JWT=$(echo "$ANSWER" | sed -E 's/.*"jwt":"([^"]*)".*/\\1/')
   curl -s ${strapiUrl}/api/users/me -H "Authorization: Bearer $JWT"
+
+Flow B (server-side PKCE; the cookie jar plays the browser):
+
+  TIKTOK=$(curl -s -c .tmp/jar -o /dev/null -w '%{redirect_url}' '${strapiUrl}/api/tiktok-auth-mobile/authorize?state=demo')
+  CALLBACK=$(curl -s -o /dev/null -w '%{redirect_url}' "$TIKTOK&person=bob")
+  curl -s -b .tmp/jar -o /dev/null -w '%{redirect_url}\\n' "$CALLBACK"
 
 Ctrl-C stops both.
 `);

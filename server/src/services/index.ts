@@ -1,7 +1,9 @@
 import accounts from './accounts';
 import config from './config';
+import flowCookie from './flow-cookie';
+import login from './login';
 import session from './session';
 import status from './status';
 import tiktok from './tiktok';
 
-export default { accounts, config, session, status, tiktok };
+export default { accounts, config, flowCookie, login, session, status, tiktok };

@@ -79,12 +79,7 @@ const status = ({ strapi }: { strapi: Core.Strapi }) => {
         ),
         missing,
         redirectUri: callbackUrl ?? null,
-        tokenRedirectUris:
-          parsed.allowedRedirectUris.length > 0
-            ? parsed.allowedRedirectUris
-            : callbackUrl
-              ? [callbackUrl]
-              : [],
+        tokenRedirectUris: [...config.allowedRedirectUris()],
         scopes: parsed.scopes,
         userInfoFields: userInfoFields(parsed.scopes),
         // All three flows need exactly the four required settings and nothing more.
