@@ -80,14 +80,16 @@ describe('admin settings API on a configured Strapi', () => {
       {
         id: 'A',
         available: true,
+        needs: [],
         routes: ['GET /api/tiktok-auth-mobile/callback', 'POST /api/tiktok-auth-mobile/connect'],
       },
       {
         id: 'B',
         available: true,
+        needs: [],
         routes: ['GET /api/tiktok-auth-mobile/authorize', 'GET /api/tiktok-auth-mobile/callback'],
       },
-      { id: 'C', available: true, routes: ['POST /api/tiktok-auth-mobile/token'] },
+      { id: 'C', available: true, needs: [], routes: ['POST /api/tiktok-auth-mobile/token'] },
     ]);
 
     expect(response.text).not.toContain(app.emulator.clientSecret);

@@ -146,6 +146,8 @@ export interface FakeStrapiOptions {
   /** The plugin's env variables while its config is parsed; any not listed are unset. */
   env?: Env;
   apiPrefix?: string;
+  /** Strapi's APP_KEYS; FAKE_APP_KEYS unless given. */
+  appKeys?: string[];
   /** users-permissions' advanced settings, as `strapi.store(...).get()` returns them. */
   advanced?: Record<string, unknown>;
   usernameMinLength?: number;
@@ -176,7 +178,7 @@ export const createFakeStrapi = (options: FakeStrapiOptions = {}): FakeStrapi =>
   const configValues: Record<string, unknown> = {
     [PLUGIN_CONFIG_KEY]: options.pluginConfig ?? {},
     'api.rest.prefix': options.apiPrefix ?? '/api',
-    'server.app.keys': FAKE_APP_KEYS,
+    'server.app.keys': options.appKeys ?? FAKE_APP_KEYS,
   };
 
   const service = <Name extends ServiceName>(name: Name): Service<Name> => {

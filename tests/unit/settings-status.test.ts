@@ -270,17 +270,40 @@ describe('status service: last sign-in', () => {
 
   it('lists the flows, available once the four required settings are set', async () => {
     const configured = await statusOf(new FakeDb()).report();
-    expect(configured.flows.map((flow) => [flow.id, flow.available])).toEqual([
-      ['A', true],
-      ['B', true],
-      ['C', true],
+    expect(configured.flows.map((flow) => [flow.id, flow.available, flow.needs])).toEqual([
+      ['A', true, []],
+      ['B', true, []],
+      ['C', true, []],
     ]);
     const unconfigured = await createFakeStrapi({ pluginConfig: { clientKey: 'k' } })
       .service('status')
       .report();
-    expect(unconfigured.flows.every((flow) => !flow.available)).toBe(true);
+    for (const flow of unconfigured.flows) {
+      expect(flow).toMatchObject({
+        available: false,
+        needs: ['CLIENT_SECRET', 'REDIRECT_APP_URL', 'STRAPI_URL'],
+      });
+    }
     expect(unconfigured.missing).toEqual(['CLIENT_SECRET', 'REDIRECT_APP_URL', 'STRAPI_URL']);
     expect(unconfigured.redirectUri).toBeNull();
     expect(unconfigured.tokenRedirectUris).toEqual([]);
+  });
+
+  it('needs a state cookie key for Flow B: TIKTOK_STATE_SECRET, else APP_KEYS', async () => {
+    const report = await createFakeStrapi({ pluginConfig: REQUIRED, appKeys: [] })
+      .service('status')
+      .report();
+    expect(report.flows.map((flow) => [flow.id, flow.available, flow.needs])).toEqual([
+      ['A', true, []],
+      ['B', false, ['TIKTOK_STATE_SECRET or APP_KEYS']],
+      ['C', true, []],
+    ]);
+    const withSecret = await createFakeStrapi({
+      pluginConfig: { ...REQUIRED, stateSecret: STATE_SECRET },
+      appKeys: [],
+    })
+      .service('status')
+      .report();
+    expect(withSecret.flows[1]).toMatchObject({ id: 'B', available: true });
   });
 });

@@ -141,7 +141,9 @@ const Status = ({ report }: { report: StatusReport }) => {
                 </Td>
                 <Td>
                   <Badge variant={flow.available ? 'success' : 'danger'}>
-                    {t(flow.available ? 'flows.available' : 'flows.unavailable')}
+                    {flow.available
+                      ? t('flows.available')
+                      : t('flows.unavailable', { needs: flow.needs.join(', ') })}
                   </Badge>
                 </Td>
                 <Td>

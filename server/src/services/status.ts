@@ -13,6 +13,8 @@ export interface FlowStatus {
   id: 'A' | 'B' | 'C';
   routes: string[];
   available: boolean;
+  /** What the flow still needs: env names of unset settings, or the state cookie's key. */
+  needs: string[];
 }
 
 export interface StatusReport {
@@ -33,6 +35,8 @@ export interface StatusReport {
     lastSignInAt: string | null;
   };
 }
+
+const STATE_KEY_NEEDED = 'TIKTOK_STATE_SECRET or APP_KEYS';
 
 const FLOW_ROUTES: Readonly<Record<FlowStatus['id'], readonly [string, string][]>> = {
   A: [
@@ -82,12 +86,19 @@ const status = ({ strapi }: { strapi: Core.Strapi }) => {
         tokenRedirectUris: [...config.allowedRedirectUris()],
         scopes: parsed.scopes,
         userInfoFields: userInfoFields(parsed.scopes),
-        // All three flows need exactly the four required settings and nothing more.
-        flows: (Object.keys(FLOW_ROUTES) as FlowStatus['id'][]).map((id) => ({
-          id,
-          routes: FLOW_ROUTES[id].map(([method, path]) => `${method} ${config.routeBase()}${path}`),
-          available: missing.length === 0,
-        })),
+        flows: (Object.keys(FLOW_ROUTES) as FlowStatus['id'][]).map((id) => {
+          // Every flow needs the four required settings; Flow B also a key for its state cookie.
+          const needs: string[] = [...missing];
+          if (id === 'B' && config.stateSecrets().length === 0) needs.push(STATE_KEY_NEEDED);
+          return {
+            id,
+            routes: FLOW_ROUTES[id].map(
+              ([method, path]) => `${method} ${config.routeBase()}${path}`
+            ),
+            available: needs.length === 0,
+            needs,
+          };
+        }),
         users: { count, lastSignInAt: lastSignIn },
       };
     },
