@@ -113,7 +113,7 @@ describe('describeSettings', () => {
       {
         ...REQUIRED,
         strapiUrl: 'http://api.example.com',
-        allowedRedirectUris: ['https://app.example.com/cb?x=1', 'http://127.0.0.1:8080/cb'],
+        allowedRedirectUris: ['https://app.example.com/cb?x=1', 'https://app.example.com/cb'],
       },
       {},
       'http://api.example.com/api/tiktok-auth-mobile/callback'
@@ -132,14 +132,23 @@ describe('describeSettings', () => {
       ],
     });
   });
+
+  it('finds no redirect URI problem when TikTok is a local emulator', () => {
+    const settings = settingsOf(
+      { ...REQUIRED, strapiUrl: 'http://127.0.0.1:1337', apiBaseUrl: 'http://127.0.0.1:4010' },
+      {},
+      'http://127.0.0.1:1337/api/tiktok-auth-mobile/callback'
+    );
+    expect(settings.strapiUrl).toMatchObject({ state: 'set', problems: [] });
+  });
 });
 
 describe('redirectUriProblems', () => {
   it.each([
     ['https://api.example.com/api/tiktok-auth-mobile/callback', 0],
-    ['http://localhost:1337/api/tiktok-auth-mobile/callback', 0],
-    ['http://127.0.0.1:1337/api/tiktok-auth-mobile/callback', 0],
-    ['http://[::1]:1337/cb', 0],
+    ['https://localhost/api/tiktok-auth-mobile/callback', 1],
+    ['http://127.0.0.1:1337/api/tiktok-auth-mobile/callback', 2],
+    ['http://[::1]:1337/cb', 2],
     ['http://api.example.com/cb', 1],
     ['https://api.example.com/cb#x', 1],
     ['http://api.example.com/cb?a=b', 2],

@@ -2,6 +2,7 @@ import {
   DERIVED_SETTINGS,
   OPTIONAL_SETTINGS,
   REQUIRED_SETTINGS,
+  TIKTOK_API_BASE_URL,
   isBlank,
   type PluginConfig,
 } from './schema';
@@ -51,17 +52,18 @@ export const settingSources = (raw: unknown, env: Env): Record<SettingKey, Setti
   return Object.fromEntries(entries) as Record<SettingKey, SettingSource>;
 };
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
- * What TikTok's developer portal refuses in a redirect URI although it is a valid URL: plain http
- * (except on this machine, for local development) and a query or fragment.
+ * What TikTok's developer portal refuses in a redirect URI although it is a valid URL: anything
+ * but https, this machine, and a query or fragment.
  */
 export const redirectUriProblems = (uri: string): string[] => {
   const url = new URL(uri);
   const problems: string[] = [];
-  if (url.protocol !== 'https:' && !LOOPBACK_HOSTS.has(url.hostname)) {
-    problems.push(`${uri}: TikTok only accepts https redirect URIs`);
+  if (url.protocol !== 'https:') problems.push(`${uri}: TikTok only accepts https redirect URIs`);
+  if (LOCAL_HOSTS.has(url.hostname)) {
+    problems.push(`${uri}: TikTok refuses localhost redirect URIs`);
   }
   if (url.search || url.hash) {
     problems.push(`${uri}: TikTok refuses redirect URIs with a query or fragment`);
@@ -69,8 +71,12 @@ export const redirectUriProblems = (uri: string): string[] => {
   return problems;
 };
 
-/** Problems boot validation lets through, for the settings that become TikTok redirect URIs. */
+/**
+ * Problems boot validation lets through, for the settings that become TikTok redirect URIs. Only
+ * TikTok itself is that strict: pointed at a local emulator, any URL is fine.
+ */
 const problemsOf = (key: SettingKey, config: PluginConfig, callbackUrl?: string): string[] => {
+  if (config.apiBaseUrl !== TIKTOK_API_BASE_URL) return [];
   if (key === 'strapiUrl' && callbackUrl) return redirectUriProblems(callbackUrl);
   if (key === 'allowedRedirectUris') return config.allowedRedirectUris.flatMap(redirectUriProblems);
   return [];
