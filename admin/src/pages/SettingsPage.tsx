@@ -1,6 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import {
-  Alert,
   Badge,
   Box,
   Flex,
@@ -105,9 +104,15 @@ const Status = ({ report }: { report: StatusReport }) => {
   return (
     <Flex direction="column" alignItems="stretch" gap={6}>
       {report.missing.length > 0 ? (
-        <Alert variant="danger" title={t('missing.title')} closeLabel={t('check.close')}>
-          {t('missing.body', { names: report.missing.join(', ') })}
-        </Alert>
+        // Not an Alert: it would offer a close button, and this must stay until it is fixed.
+        <Box background="danger100" borderColor="danger200" hasRadius padding={5} role="alert">
+          <Typography fontWeight="bold" tag="p" textColor="danger700">
+            {t('missing.title')}
+          </Typography>
+          <Typography tag="p" textColor="danger700">
+            {t('missing.body', { names: report.missing.join(', ') })}
+          </Typography>
+        </Box>
       ) : null}
 
       <Section title={t('redirectUri.title')}>
