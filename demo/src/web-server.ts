@@ -1,0 +1,108 @@
+import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { build } from 'esbuild';
+
+/** What the page needs to start each flow; served as /demo/config.json. */
+export interface PageConfig {
+  /** TikTok's (here: the emulator's) authorize page, opened by flows A and C. */
+  authorizeUrl: string;
+  clientKey: string;
+  scopes: string;
+  /** The plugin's routes, e.g. /api/tiktok-auth-mobile (same origin as the page). */
+  pluginApi: string;
+  /** The plugin's /callback: flow A's redirect URI. */
+  callbackUrl: string;
+  /** Where TikTok hands flow C its code, as the mobile SDK would. */
+  sdkRedirectUri: string;
+}
+
+/** The page is served at these paths: the app's redirect URL and flow C's redirect URI. */
+export const PAGE_PATHS = { app: '/', sdkRedirect: '/flow-c' } as const;
+
+const WEB_DIR = path.resolve(__dirname, '..', 'web');
+
+// The page briefly carries tokens in its URL: keep it out of caches and Referer headers.
+const PAGE_HEADERS = {
+  'Cache-Control': 'no-store',
+  'Referrer-Policy': 'no-referrer',
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy': "default-src 'self'; frame-ancestors 'none'",
+};
+
+interface Asset {
+  type: string;
+  body: string;
+}
+
+const loadAssets = async (): Promise<Record<string, Asset>> => {
+  const [html, css, bundle] = await Promise.all([
+    readFile(path.join(WEB_DIR, 'index.html'), 'utf8'),
+    readFile(path.join(WEB_DIR, 'style.css'), 'utf8'),
+    build({
+      entryPoints: [path.join(WEB_DIR, 'app.ts')],
+      bundle: true,
+      format: 'iife',
+      target: 'es2022',
+      write: false,
+      logLevel: 'silent',
+    }),
+  ]);
+  const page = { type: 'text/html; charset=utf-8', body: html };
+  return {
+    [PAGE_PATHS.app]: page,
+    [PAGE_PATHS.sdkRedirect]: page,
+    '/demo/style.css': { type: 'text/css; charset=utf-8', body: css },
+    '/demo/app.js': { type: 'text/javascript; charset=utf-8', body: bundle.outputFiles[0].text },
+  };
+};
+
+export interface WebServer {
+  url: string;
+  /** From now on, answers /demo/config.json with `config` and hands other paths to Strapi. */
+  attach: (config: PageConfig, strapiListener: http.RequestListener) => void;
+  close: () => Promise<void>;
+}
+
+/**
+ * The page that plays the mobile app, on the same origin as Strapi's API: every path that is not
+ * the page's own goes to Strapi, as behind a reverse proxy, so the page needs no CORS.
+ */
+export const startWebServer = async (port: number, host: string): Promise<WebServer> => {
+  const assets = await loadAssets();
+  let attached: { config: PageConfig; strapi: http.RequestListener } | undefined;
+
+  const server = http.createServer((req, res) => {
+    const { pathname } = new URL(req.url ?? '/', 'http://demo.invalid');
+    const asset = req.method === 'GET' ? assets[pathname] : undefined;
+    if (asset) {
+      res.writeHead(200, { ...PAGE_HEADERS, 'Content-Type': asset.type });
+      res.end(asset.body);
+    } else if (!attached) {
+      res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '2' });
+      res.end('Strapi is still starting.');
+    } else if (req.method === 'GET' && pathname === '/demo/config.json') {
+      res.writeHead(200, { ...PAGE_HEADERS, 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(attached.config));
+    } else {
+      attached.strapi(req, res);
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+
+  return {
+    url: `http://${address.address}:${address.port}`,
+    attach: (config, strapiListener) => {
+      attached = { config, strapi: strapiListener };
+    },
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+};
