@@ -62,6 +62,12 @@ Sign "alice" in, as the TikTok app, the browser and your app would:
   JWT=$(echo "$ANSWER" | sed -E 's/.*"jwt":"([^"]*)".*/\\1/')
   curl -s ${strapiUrl}/api/users/me -H "Authorization: Bearer $JWT"
 
+Flow B (server-side PKCE; the cookie jar plays the browser):
+
+  TIKTOK=$(curl -s -c .tmp/jar -o /dev/null -w '%{redirect_url}' '${strapiUrl}/api/tiktok-auth-mobile/authorize?state=demo')
+  CALLBACK=$(curl -s -o /dev/null -w '%{redirect_url}' "$TIKTOK&person=bob")
+  curl -s -b .tmp/jar -o /dev/null -w '%{redirect_url}\\n' "$CALLBACK"
+
 Ctrl-C stops both.
 `);
 

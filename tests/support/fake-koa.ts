@@ -8,13 +8,15 @@ export interface FakeContext {
   set: jest.Mock;
   redirect: jest.Mock;
   internalServerError: jest.Mock;
-  cookies: { get: jest.Mock; set: jest.Mock };
+  cookies: { get: jest.Mock; set: jest.Mock; secure?: boolean };
 }
 
 export interface FakeContextInput {
   query?: Record<string, unknown>;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Cookies the browser sends back, by name. */
+  cookies?: Record<string, string>;
 }
 
 /** The few parts of a koa context the controllers touch, each call recorded. */
@@ -22,6 +24,7 @@ export const createFakeContext = ({
   query = {},
   body,
   headers = {},
+  cookies = {},
 }: FakeContextInput = {}): FakeContext => ({
   query,
   request: { body, headers, header: headers },
@@ -29,7 +32,7 @@ export const createFakeContext = ({
   set: jest.fn(),
   redirect: jest.fn(),
   internalServerError: jest.fn(),
-  cookies: { get: jest.fn(), set: jest.fn() },
+  cookies: { get: jest.fn((name: string) => cookies[name]), set: jest.fn() },
 });
 
 export const asKoa = (ctx: FakeContext): Context => ctx as unknown as Context;

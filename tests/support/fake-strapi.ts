@@ -1,16 +1,24 @@
 import type { Core } from '@strapi/strapi';
 import services from '../../server/src/services';
 import { PLUGIN_CONFIG_KEY, PLUGIN_ID, USER_UID } from '../../server/src/plugin-id';
-import { OPTIONAL_SETTINGS, REQUIRED_SETTINGS } from '../../server/src/config/schema';
+import {
+  DERIVED_SETTINGS,
+  OPTIONAL_SETTINGS,
+  REQUIRED_SETTINGS,
+} from '../../server/src/config/schema';
 import type { Service, ServiceName } from '../../server/src/utils/get-service';
 
 /** Every env variable the plugin falls back to: cleared while a fake builds its config. */
 export const PLUGIN_ENV_NAMES: readonly string[] = [
   ...Object.values(REQUIRED_SETTINGS),
   ...Object.values(OPTIONAL_SETTINGS),
+  ...Object.values(DERIVED_SETTINGS),
 ];
 
 export type Env = Record<string, string | undefined>;
+
+/** What `strapi.config.get('server.app.keys')` returns (Strapi's APP_KEYS). */
+export const FAKE_APP_KEYS = ['unit-app-key-a', 'unit-app-key-b'];
 
 /** Runs `fn` with exactly `env` as the plugin's variables (others removed), then restores them. */
 export const withPluginEnv = <T>(env: Env, fn: () => T): T => {
@@ -156,6 +164,7 @@ export const createFakeStrapi = (options: FakeStrapiOptions = {}): FakeStrapi =>
   const configValues: Record<string, unknown> = {
     [PLUGIN_CONFIG_KEY]: options.pluginConfig ?? {},
     'api.rest.prefix': options.apiPrefix ?? '/api',
+    'server.app.keys': FAKE_APP_KEYS,
   };
 
   const service = <Name extends ServiceName>(name: Name): Service<Name> => {

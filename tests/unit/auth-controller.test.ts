@@ -4,8 +4,16 @@ import authController from '../../server/src/controllers/auth';
 import { ROLE_UID, USER_UID } from '../../server/src/plugin-id';
 import type { StrapiUser } from '../../server/src/services/accounts';
 import type { SignInBody } from '../../server/src/services/session';
+import { challengeFor } from '../../server/src/pkce';
+import { FLOW_COOKIE } from '../../server/src/services/flow-cookie';
+import { createStateSealer, type FlowState } from '../../server/src/state-cookie';
 import { asKoa, createFakeContext, redirectTarget, type FakeContext } from '../support/fake-koa';
-import { createFakeStrapi, type Env, type FakeStrapiOptions } from '../support/fake-strapi';
+import {
+  FAKE_APP_KEYS,
+  createFakeStrapi,
+  type Env,
+  type FakeStrapiOptions,
+} from '../support/fake-strapi';
 import {
   TIKTOK_BASE_URL,
   tokenEndpoint,
@@ -356,5 +364,262 @@ describe('auth controller: connect', () => {
     expect(signIn).not.toHaveBeenCalled();
     expect(ctx.body).toBeUndefined();
     expect(fake.db.rows(USER_UID)).toHaveLength(0);
+  });
+});
+
+describe('auth controller: authorize (Flow B)', () => {
+  const authorize = async (query: Record<string, unknown>, options?: FakeStrapiOptions) => {
+    const { controller, fake } = setup(options);
+    const ctx = createFakeContext({ query });
+    await controller.authorize(asKoa(ctx));
+    return { ctx, fake };
+  };
+
+  it('redirects to TikTok with PKCE and seals verifier, state and the app state in a cookie', async () => {
+    const { ctx } = await authorize({ state: 'mine' });
+    const target = redirectTarget(ctx);
+    expect(`${target.origin}${target.pathname}`).toBe('https://www.tiktok.com/v2/auth/authorize/');
+    const [name, sealed, options] = ctx.cookies.set.mock.calls[0] as [string, string, object];
+    expect(name).toBe(FLOW_COOKIE);
+    expect(options).toEqual({
+      httpOnly: true,
+      secure: true,
+      sameSite: 'lax',
+      path: '/api/tiktok-auth-mobile',
+      overwrite: true,
+      maxAge: 600_000,
+    });
+    // The https public URL decides, whatever the hop to Strapi was.
+    expect(ctx.cookies.secure).toBe(true);
+
+    const flow = createStateSealer(FAKE_APP_KEYS).open(sealed)!;
+    expect(flow.appState).toBe('mine');
+    expect(target.searchParams.get('state')).toBe(flow.state);
+    expect(target.searchParams.get('code_challenge')).toBe(challengeFor(flow.verifier));
+    expect(ctx.set).toHaveBeenCalledWith('Cache-Control', 'no-store');
+  });
+
+  it('follows the configured authorize URL, scopes, prefix, lifetime and plain-http public URL', async () => {
+    const { ctx } = await authorize(
+      {},
+      {
+        pluginConfig: {
+          ...CONFIGURED,
+          strapiUrl: 'http://127.0.0.1:1337',
+          authorizeUrl: 'http://127.0.0.1:4010/v2/auth/authorize/?lang=en',
+          scopes: ['user.info.basic', 'user.info.profile'],
+          stateTtlSeconds: 120,
+        },
+        apiPrefix: '/v1',
+      }
+    );
+    const target = redirectTarget(ctx);
+    expect(target.searchParams.get('lang')).toBe('en');
+    expect(target.searchParams.get('scope')).toBe('user.info.basic,user.info.profile');
+    expect(target.searchParams.get('redirect_uri')).toBe(
+      'http://127.0.0.1:1337/v1/tiktok-auth-mobile/callback'
+    );
+    expect(ctx.cookies.set.mock.calls[0][2]).toMatchObject({
+      secure: false,
+      path: '/v1/tiktok-auth-mobile',
+      maxAge: 120_000,
+    });
+    expect(ctx.cookies.secure).toBeUndefined();
+  });
+
+  it('seals with stateSecret instead of APP_KEYS when one is configured', async () => {
+    const stateSecret = 's'.repeat(32);
+    const { ctx } = await authorize({}, { pluginConfig: { ...CONFIGURED, stateSecret } });
+    const sealed = ctx.cookies.set.mock.calls[0][1] as string;
+    expect(createStateSealer(FAKE_APP_KEYS).open(sealed)).toBeUndefined();
+    expect(createStateSealer([stateSecret]).open(sealed)).toBeDefined();
+  });
+});
+
+describe('auth controller: callback after /authorize', () => {
+  const sealer = createStateSealer(FAKE_APP_KEYS);
+  const VERIFIER = 'v'.repeat(64);
+  const cookieFor = (overrides: Partial<FlowState> = {}) =>
+    sealer.seal({
+      state: 'server-state',
+      verifier: VERIFIER,
+      appState: 'app-state',
+      expiresAt: Date.now() + 60_000,
+      ...overrides,
+    });
+
+  const callbackWithCookie = async (query: Record<string, unknown>, cookie: string) => {
+    const { controller } = setup();
+    const ctx = createFakeContext({ query, cookies: { [FLOW_COOKIE]: cookie } });
+    await controller.callback(asKoa(ctx));
+    return ctx;
+  };
+
+  it('sends the verifier in the exchange, returns the app its state and clears the cookie', async () => {
+    const token = tokenEndpoint({ status: 200, body: tokenSuccess({ access_token: 'act.b' }) });
+    const ctx = await callbackWithCookie(
+      { code: 'code-1', scopes: 'user.info.basic', state: 'server-state' },
+      cookieFor()
+    );
+    expect(token.requests[0].form.code_verifier).toBe(VERIFIER);
+    expect(appRedirect(ctx).params).toEqual({
+      from: 'strapi',
+      access_token: 'act.b',
+      state: 'app-state',
+    });
+    expect(ctx.cookies.set).toHaveBeenCalledWith(
+      FLOW_COOKIE,
+      null,
+      expect.objectContaining({ path: '/api/tiktok-auth-mobile', httpOnly: true })
+    );
+  });
+
+  it.each<[string, Record<string, unknown>, () => string, Record<string, string>]>([
+    [
+      'a state that differs',
+      { code: 'c', scopes: 'user.info.basic', state: 'server-statf' },
+      () => cookieFor(),
+      { error: 'State does not match the sign-in that was started', state: 'app-state' },
+    ],
+    [
+      'no state',
+      { code: 'c', scopes: 'user.info.basic' },
+      () => cookieFor(),
+      { error: 'State does not match the sign-in that was started', state: 'app-state' },
+    ],
+    [
+      'an expired cookie',
+      { code: 'c', scopes: 'user.info.basic', state: 'server-state' },
+      () => cookieFor({ expiresAt: Date.now() - 1 }),
+      { error: 'The sign-in expired or was tampered with: start again' },
+    ],
+    [
+      'a forged cookie',
+      { code: 'c', scopes: 'user.info.basic', state: 'server-state' },
+      () =>
+        createStateSealer(['guessed']).seal({
+          state: 'server-state',
+          verifier: VERIFIER,
+          expiresAt: Date.now() + 60_000,
+        }),
+      { error: 'The sign-in expired or was tampered with: start again' },
+    ],
+    [
+      'a TikTok error with a foreign state',
+      { error: 'access_denied', state: 'other' },
+      () => cookieFor(),
+      { error: 'State does not match the sign-in that was started', state: 'app-state' },
+    ],
+  ])(
+    'refuses %s without calling TikTok, and clears the cookie',
+    async (_case, query, cookie, expected) => {
+      const token = tokenEndpoint({ status: 200, body: tokenSuccess() });
+      const ctx = await callbackWithCookie(query, cookie());
+      expect(appRedirect(ctx).params).toEqual({ from: 'strapi', ...expected });
+      expect(token.scope.isDone()).toBe(false);
+      expect(ctx.cookies.set).toHaveBeenCalledWith(FLOW_COOKIE, null, expect.any(Object));
+    }
+  );
+
+  it('signs the person in and hands the app the Strapi session with redirectWith strapi_jwt', async () => {
+    tokenEndpoint({ status: 200, body: tokenSuccess({ access_token: ACCESS_TOKEN }) });
+    userInfoEndpoint({ token: ACCESS_TOKEN, status: 200, body: userInfoBody(PERSON) });
+    const { controller, signIn } = setup({
+      pluginConfig: { ...CONFIGURED, redirectWith: 'strapi_jwt' },
+    });
+    const ctx = createFakeContext({
+      query: { code: 'c', scopes: 'user.info.basic', state: 'server-state' },
+      cookies: { [FLOW_COOKIE]: cookieFor() },
+    });
+    await controller.callback(asKoa(ctx));
+    expect(signIn).toHaveBeenCalledTimes(1);
+    expect(appRedirect(ctx).params).toEqual({
+      from: 'strapi',
+      jwt: SIGNED_IN.jwt,
+      state: 'app-state',
+    });
+  });
+});
+
+describe('auth controller: token (Flow C)', () => {
+  const VERIFIER = 'i'.repeat(43);
+  const CALLBACK = `${STRAPI_URL}/api/tiktok-auth-mobile/callback`;
+
+  const token = async (body: unknown, options?: FakeStrapiOptions) => {
+    const { controller, signIn } = setup(options);
+    const ctx = createFakeContext({ body });
+    const failure = await controller.token(asKoa(ctx)).then(
+      () => undefined,
+      (error: unknown) => error
+    );
+    return { ctx, signIn, failure };
+  };
+
+  it('exchanges code and verifier for the redirect URI, then signs the person in', async () => {
+    const exchange = tokenEndpoint({
+      status: 200,
+      body: tokenSuccess({ access_token: ACCESS_TOKEN }),
+    });
+    userInfoEndpoint({ token: ACCESS_TOKEN, status: 200, body: userInfoBody(PERSON) });
+    const { ctx, signIn, failure } = await token({
+      code: 'sdk-code',
+      code_verifier: VERIFIER,
+      redirect_uri: CALLBACK,
+      deviceId: 'phone-2',
+    });
+    expect(failure).toBeUndefined();
+    expect(exchange.requests[0].form).toMatchObject({
+      code: 'sdk-code',
+      code_verifier: VERIFIER,
+      redirect_uri: CALLBACK,
+      grant_type: 'authorization_code',
+    });
+    expect(signIn).toHaveBeenCalledWith(
+      expect.objectContaining({ provider: 'tiktok' }),
+      ctx,
+      'phone-2'
+    );
+    expect(ctx.body).toEqual(SIGNED_IN);
+  });
+
+  it.each<[string, string, Record<string, unknown>]>([
+    ['another URL', 'https://evil.example/cb', {}],
+    ['the callback with a trailing slash', `${CALLBACK}/`, {}],
+    [
+      'the callback once an allow-list replaces it',
+      CALLBACK,
+      { allowedRedirectUris: ['https://app.example.com/cb'] },
+    ],
+  ])('refuses %s before calling TikTok', async (_case, redirectUri, config) => {
+    const exchange = tokenEndpoint({ status: 200, body: tokenSuccess() });
+    const { failure, signIn } = await token(
+      { code: 'c', code_verifier: VERIFIER, redirect_uri: redirectUri },
+      { pluginConfig: { ...CONFIGURED, ...config } }
+    );
+    expect(failure).toBeInstanceOf(errors.ValidationError);
+    expect((failure as Error).message).toBe('redirect_uri is not allowed');
+    expect(exchange.scope.isDone()).toBe(false);
+    expect(signIn).not.toHaveBeenCalled();
+  });
+
+  it("answers TikTok's refusal readably, with no session", async () => {
+    tokenEndpoint({
+      status: 200,
+      body: {
+        error: 'invalid_request',
+        error_description: 'Code verifier is invalid.',
+        log_id: 'l',
+      },
+    });
+    const { failure, signIn } = await token({
+      code: 'c',
+      code_verifier: VERIFIER,
+      redirect_uri: CALLBACK,
+    });
+    expect(failure).toBeInstanceOf(errors.ApplicationError);
+    expect((failure as Error).message).toBe(
+      'Failed to get TikTok token: Code verifier is invalid.'
+    );
+    expect(signIn).not.toHaveBeenCalled();
   });
 });

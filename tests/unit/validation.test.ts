@@ -1,8 +1,10 @@
 import { errors } from '@strapi/utils';
 import {
   readAccessToken,
+  readAppState,
   readCallbackQuery,
   readDeviceId,
+  readTokenRequest,
 } from '../../server/src/controllers/validation';
 import { thrownBy } from '../support/errors';
 
@@ -109,5 +111,69 @@ describe('readCallbackQuery', () => {
     ['a non-string value', { scopes: { basic: true } }],
   ])('refuses %s as a whole', (_case, query) => {
     expect(readCallbackQuery(query)).toBeUndefined();
+  });
+});
+
+describe('readTokenRequest', () => {
+  const VERIFIER = 'v'.repeat(43);
+  const VALID = { code: 'code-1', code_verifier: VERIFIER, redirect_uri: 'https://a.example/cb' };
+  const BAD_VERIFIER =
+    'Invalid code_verifier: 32 to 128 characters of A-Z, a-z, 0-9, "-", ".", "_" and "~"';
+  const refusalOf = (body: unknown) =>
+    thrownBy(() => readTokenRequest(body), errors.ValidationError).message;
+
+  it('returns the three fields, trimmed, under their camel-case names', () => {
+    expect(
+      readTokenRequest({ ...VALID, code: ' code-1 ', deviceId: 'phone', extra: { deep: 1 } })
+    ).toEqual({ code: 'code-1', codeVerifier: VERIFIER, redirectUri: 'https://a.example/cb' });
+  });
+
+  it.each<[string, unknown, string]>([
+    ['no body', undefined, 'No code provided'],
+    ['a string body', 'code-1', 'No code provided'],
+    ['an array body', [VALID], 'No code provided'],
+    ['an empty object', {}, 'No code provided'],
+    ['a null code', { ...VALID, code: null }, 'No code provided'],
+    ['a numeric code', { ...VALID, code: 7 }, 'No code provided'],
+    ['an object code', { ...VALID, code: { $ne: '' } }, 'No code provided'],
+    ['a blank code', { ...VALID, code: ' ' }, 'No code provided'],
+    ['a 2049-character code', { ...VALID, code: 'c'.repeat(2049) }, 'The code is too long.'],
+    ['no verifier', { ...VALID, code_verifier: undefined }, 'No code_verifier provided'],
+    ['a numeric verifier', { ...VALID, code_verifier: 1e40 }, 'No code_verifier provided'],
+    ['a short verifier', { ...VALID, code_verifier: 'v'.repeat(31) }, BAD_VERIFIER],
+    ['a long verifier', { ...VALID, code_verifier: 'v'.repeat(129) }, BAD_VERIFIER],
+    ['a base64 verifier', { ...VALID, code_verifier: `${'v'.repeat(42)}+` }, BAD_VERIFIER],
+    ['no redirect_uri', { ...VALID, redirect_uri: undefined }, 'No redirect_uri provided'],
+    ['a list of redirect_uri', { ...VALID, redirect_uri: ['a'] }, 'No redirect_uri provided'],
+    [
+      'an oversized redirect_uri',
+      { ...VALID, redirect_uri: `https://a.example/${'x'.repeat(2048)}` },
+      'redirect_uri is not allowed',
+    ],
+    ['every field wrong: the first one is named', { code_verifier: 'x' }, 'No code provided'],
+  ])('refuses %s', (_case, body, message) => {
+    expect(refusalOf(body)).toBe(message);
+  });
+});
+
+describe('readAppState', () => {
+  const TOO_MUCH = 'state must be a single value of at most 512 characters';
+
+  it.each<[string, unknown, string | undefined]>([
+    ['no query', undefined, undefined],
+    ['no state', {}, undefined],
+    ['an empty state', { state: '' }, undefined],
+    ['a state', { state: 'app state/1' }, 'app state/1'],
+    ['a 512-character state', { state: 's'.repeat(512) }, 's'.repeat(512)],
+  ])('reads %s', (_case, query, expected) => {
+    expect(readAppState(query)).toBe(expected);
+  });
+
+  it.each<[string, unknown]>([
+    ['a repeated state', { state: ['a', 'b'] }],
+    ['a 513-character state', { state: 's'.repeat(513) }],
+    ['a nested state', { state: { a: 'b' } }],
+  ])('refuses %s', (_case, query) => {
+    expect(thrownBy(() => readAppState(query), errors.ValidationError).message).toBe(TOO_MUCH);
   });
 });
