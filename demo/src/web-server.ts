@@ -31,6 +31,9 @@ const PAGE_HEADERS = {
   'Content-Security-Policy': "default-src 'self'; frame-ancestors 'none'",
 };
 
+const FAVICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="8" cy="8" r="7" fill="#fe2c55"/></svg>';
+
 interface Asset {
   type: string;
   body: string;
@@ -55,6 +58,8 @@ const loadAssets = async (): Promise<Record<string, Asset>> => {
     [PAGE_PATHS.sdkRedirect]: page,
     '/demo/style.css': { type: 'text/css; charset=utf-8', body: css },
     '/demo/app.js': { type: 'text/javascript; charset=utf-8', body: bundle.outputFiles[0].text },
+    // Answered here: the playground has no favicon, and Strapi logs every miss as an error.
+    '/favicon.ico': { type: 'image/svg+xml', body: FAVICON },
   };
 };
 

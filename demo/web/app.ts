@@ -164,7 +164,7 @@ const finish = async (config: PageConfig, answer: URLSearchParams) => {
   const jwt = answer.get('jwt');
   if (pending.flow === 'C') {
     const code = answer.get('code') ?? '';
-    addStep(`Code ${shorten(code)} and the page's own verifier go to Strapi`);
+    addStep(`Sending TikTok's code (${shorten(code)}) and this page's PKCE verifier to Strapi`);
     session = (await callApi('POST', `${config.pluginApi}/token`, {
       body: { code, code_verifier: pending.verifier, redirect_uri: config.sdkRedirectUri },
     })) as unknown as Session;
@@ -173,7 +173,7 @@ const finish = async (config: PageConfig, answer: URLSearchParams) => {
     session = { jwt };
   } else {
     const accessToken = answer.get('access_token') ?? '';
-    addStep(`TikTok access token ${shorten(accessToken)} goes to Strapi`);
+    addStep(`Sending the TikTok access token (${shorten(accessToken)}) to Strapi`);
     session = (await callApi('POST', `${config.pluginApi}/connect`, {
       body: { access_token: accessToken },
     })) as unknown as Session;
@@ -233,7 +233,7 @@ const main = async () => {
     () =>
       void run(async () => {
         clearResult();
-        addStep('A made-up TikTok access token goes to Strapi');
+        addStep('Sending a made-up TikTok access token to Strapi');
         const session = await callApi('POST', `${config.pluginApi}/connect`, {
           body: { access_token: 'act.made-up-token' },
         });

@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   // A fresh context per test: no cookie or storage of one flow helps the next.
-  context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  context = await browser.newContext({ viewport: { width: 960, height: 800 } });
   // Each step is local and quick: a missing page or element should fail the test well before
   // jest's own timeout, with Playwright's message naming what it waited for.
   context.setDefaultTimeout(15000);
