@@ -114,8 +114,13 @@ const jwtExpiry = (jwt: string): Date | undefined => {
 
 const describeExpiry = (expiry: Date | undefined): string => {
   if (!expiry) return 'never (the JWT has no exp)';
-  const hours = Math.round((expiry.getTime() - Date.now()) / 3_600_000);
-  const inWords = hours >= 48 ? `in ${Math.round(hours / 24)} days` : `in ${hours} hours`;
+  const minutes = Math.round((expiry.getTime() - Date.now()) / 60_000);
+  const inWords =
+    minutes >= 48 * 60
+      ? `in ${Math.round(minutes / (24 * 60))} days`
+      : minutes >= 120
+        ? `in ${Math.round(minutes / 60)} hours`
+        : `in ${minutes} minutes`;
   return `${expiry.toISOString().replace('T', ' ').slice(0, 19)} UTC (${inWords})`;
 };
 
