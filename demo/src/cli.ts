@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { commandLine } from '../../emulator/src/cli-options';
 import { startDemo } from './stack';
 
 const USAGE = `Usage: npm run demo -- [options]
@@ -13,42 +13,17 @@ the plugin pointed at the emulator) and a page that plays your mobile app. Ctrl-
 Other plugin variables set in your shell apply too, e.g. UP_JWT_MANAGEMENT=refresh.
 `;
 
-const fail = (message: string): never => {
-  process.stderr.write(`demo: ${message}\n\n${USAGE}`);
-  process.exit(2);
-};
-
-const readOptions = () => {
-  try {
-    return parseArgs({
-      options: {
-        port: { type: 'string', default: process.env.DEMO_PORT ?? '3000' },
-        'emulator-port': { type: 'string', default: process.env.EMULATOR_PORT ?? '4010' },
-        help: { type: 'boolean', default: false },
-      },
-    }).values;
-  } catch (error) {
-    return fail((error as Error).message);
-  }
-};
-
-const portOption = (name: string, value: string): number => {
-  const port = Number(value);
-  return Number.isInteger(port) && port >= 0 && port <= 65535
-    ? port
-    : fail(`--${name} ${value} is not a port`);
-};
-
-const values = readOptions();
-if (values.help) {
-  process.stdout.write(USAGE);
-  process.exit(0);
-}
+const cli = commandLine('demo', USAGE);
+const values = cli.parse({
+  port: { type: 'string', default: process.env.DEMO_PORT ?? '3000' },
+  'emulator-port': { type: 'string', default: process.env.EMULATOR_PORT ?? '4010' },
+  help: { type: 'boolean' },
+});
 
 const startedAt = Date.now();
 const starting = startDemo({
-  port: portOption('port', values.port),
-  emulatorPort: portOption('emulator-port', values['emulator-port']),
+  port: cli.port('port', values.port),
+  emulatorPort: cli.port('emulator-port', values['emulator-port']),
   env: process.env,
 });
 

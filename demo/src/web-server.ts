@@ -3,20 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { build } from 'esbuild';
-
-/** What the page needs to start each flow; served as /demo/config.json. */
-export interface PageConfig {
-  /** TikTok's (here: the emulator's) authorize page, opened by flows A and C. */
-  authorizeUrl: string;
-  clientKey: string;
-  scopes: string;
-  /** The plugin's routes, e.g. /api/tiktok-auth-mobile (same origin as the page). */
-  pluginApi: string;
-  /** The plugin's /callback: flow A's redirect URI. */
-  callbackUrl: string;
-  /** Where TikTok hands flow C its code, as the mobile SDK would. */
-  sdkRedirectUri: string;
-}
+import type { PageConfig } from './page-config';
 
 /** The page is served at these paths: the app's redirect URL and flow C's redirect URI. */
 export const PAGE_PATHS = { app: '/', sdkRedirect: '/flow-c' } as const;

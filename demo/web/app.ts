@@ -4,14 +4,7 @@
  * shows the Strapi session.
  */
 
-interface PageConfig {
-  authorizeUrl: string;
-  clientKey: string;
-  scopes: string;
-  pluginApi: string;
-  callbackUrl: string;
-  sdkRedirectUri: string;
-}
+import type { PageConfig } from '../src/page-config';
 
 type Flow = 'A' | 'B' | 'C';
 

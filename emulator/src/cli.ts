@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { commandLine } from './cli-options';
 import { parsePeople } from './people';
 import { TikTokEmulator } from './server';
 
@@ -18,47 +18,26 @@ Point a development or staging Strapi at it; never a production one.
   --help                 this text
 `;
 
-const fail = (message: string): never => {
-  process.stderr.write(`emulator: ${message}\n\n${USAGE}`);
-  process.exit(2);
-};
-
-const readOptions = () => {
-  try {
-    return parseArgs({
-      options: {
-        port: { type: 'string', default: process.env.EMULATOR_PORT ?? '4010' },
-        host: { type: 'string', default: '127.0.0.1' },
-        'client-key': { type: 'string', default: process.env.CLIENT_KEY ?? 'emulator-client-key' },
-        'client-secret': {
-          type: 'string',
-          default: process.env.CLIENT_SECRET ?? 'emulator-client-secret',
-        },
-        'people-file': { type: 'string' },
-        'redirect-uri': { type: 'string', multiple: true },
-        help: { type: 'boolean', default: false },
-      },
-    }).values;
-  } catch (error) {
-    return fail((error as Error).message);
-  }
-};
-
-const values = readOptions();
-if (values.help) {
-  process.stdout.write(USAGE);
-  process.exit(0);
-}
-
-const port = Number(values.port);
-if (!Number.isInteger(port) || port < 0 || port > 65535)
-  fail(`--port ${values.port} is not a port`);
+const cli = commandLine('emulator', USAGE);
+const values = cli.parse({
+  port: { type: 'string', default: process.env.EMULATOR_PORT ?? '4010' },
+  host: { type: 'string', default: '127.0.0.1' },
+  'client-key': { type: 'string', default: process.env.CLIENT_KEY ?? 'emulator-client-key' },
+  'client-secret': {
+    type: 'string',
+    default: process.env.CLIENT_SECRET ?? 'emulator-client-secret',
+  },
+  'people-file': { type: 'string' },
+  'redirect-uri': { type: 'string', multiple: true },
+  help: { type: 'boolean' },
+});
+const port = cli.port('port', values.port);
 
 const readPeople = (file: string) => {
   try {
     return parsePeople(JSON.parse(readFileSync(file, 'utf8')));
   } catch (error) {
-    return fail(`cannot use --people-file ${file}: ${(error as Error).message}`);
+    return cli.fail(`cannot use --people-file ${file}: ${(error as Error).message}`);
   }
 };
 
