@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { build, stop } from 'esbuild';
 import type { PageConfig } from './page-config';
 
 /** The page is served at these paths: the app's redirect URL and flow C's redirect URI. */
@@ -39,6 +39,8 @@ const loadAssets = async (): Promise<Record<string, Asset>> => {
       logLevel: 'silent',
     }),
   ]);
+  // The page is bundled once: no esbuild service process lives on beside the demo.
+  await stop();
   const page = { type: 'text/html; charset=utf-8', body: html };
   return {
     [PAGE_PATHS.app]: page,
