@@ -58,8 +58,12 @@ Continue with TikTok: the demo is ready (${seconds} s).
 Ctrl-C stops everything.
 `);
   },
-  (error: Error) => {
-    process.stderr.write(`demo: could not start: ${error.stack ?? error.message}\n`);
+  (error: NodeJS.ErrnoException & { port?: number }) => {
+    const reason =
+      error.code === 'EADDRINUSE'
+        ? `port ${error.port} is in use: pick another with --port or --emulator-port`
+        : (error.stack ?? error.message);
+    process.stderr.write(`demo: could not start: ${reason}\n`);
     process.exit(1);
   }
 );

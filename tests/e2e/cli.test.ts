@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -88,6 +90,19 @@ describe('npm run demo', () => {
     expect(await refused(pageUrl)).toBe(true);
     expect(await refused(`${emulatorUrl}/v2/auth/authorize/`)).toBe(true);
     expect(existsSync(databaseFile)).toBe(false);
+  });
+
+  it('says which port is taken when it cannot listen', async () => {
+    const taken = http.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const demo = start('demo/dist/cli.js', ['--port', String(port), '--emulator-port', '0']);
+      expect(await demo.exited).toBe(1);
+      expect(demo.output()).toContain(`port ${port} is in use`);
+    } finally {
+      taken.close();
+    }
   });
 
   it('refuses a malformed port with the usage text', async () => {
