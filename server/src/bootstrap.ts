@@ -12,7 +12,10 @@ const bootstrap = ({ strapi }: { strapi: Core.Strapi }) => {
     );
     return;
   }
-  strapi.log.info(`[${PLUGIN_ID}] ready; TikTok redirect URI: ${config.callbackUrl()}`);
+  strapi.log.info(
+    `[${PLUGIN_ID}] ready; TikTok redirect URI: ${config.callbackUrl()}; ` +
+      `/token accepts redirect_uri: ${config.allowedRedirectUris().join(', ')}`
+  );
 };
 
 export default bootstrap;

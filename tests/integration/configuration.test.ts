@@ -23,11 +23,13 @@ describe('missing settings', () => {
   it.each([
     ['GET', '/api/tiktok-auth-mobile/callback?code=abc&scopes=user.info.basic'],
     ['POST', '/api/tiktok-auth-mobile/connect'],
+    ['GET', '/api/tiktok-auth-mobile/authorize?state=s'],
+    ['POST', '/api/tiktok-auth-mobile/token'],
   ])('%s %s answers a 500 naming exactly the missing ones', async (method, path) => {
     const response =
       method === 'GET'
         ? await app.http().get(path)
-        : await app.http().post(path).send({ access_token: 'x' });
+        : await app.http().post(path).send({ access_token: 'x', code: 'c' });
     expect(response.status).toBe(500);
     expect(response.body).toEqual({
       data: null,
@@ -44,6 +46,16 @@ describe('wrong client secret', () => {
   });
   afterAll(async () => {
     await app?.close();
+  });
+
+  it('logs, once, the redirect URI to register and what /token accepts', () => {
+    const ours = app.logs.filter((line) => line.message.includes('tiktok-auth-mobile'));
+    expect(ours).toEqual([
+      {
+        level: 'info',
+        message: `[tiktok-auth-mobile] ready; TikTok redirect URI: ${app.callbackUrl}; /token accepts redirect_uri: ${app.callbackUrl}`,
+      },
+    ]);
   });
 
   it("reports TikTok's invalid_client answer readably, without the secret", async () => {

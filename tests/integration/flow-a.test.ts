@@ -3,6 +3,7 @@ import {
   REDIRECT_APP_URL,
   authorizeAt,
   callbackRedirect,
+  expectError,
   setAdvancedSettings,
   startTestApp,
   type TestApp,
@@ -46,15 +47,6 @@ const tokenForNewPerson = (id: string, displayName: string) => {
   return app.emulator.issueAccessToken(id);
 };
 const usersWithEmail = (email: string) => app.strapi.db.query(USERS).findMany({ where: { email } });
-const expectError = (
-  response: { status: number; body: unknown },
-  status: number,
-  message: string
-) => {
-  expect(response.status).toBe(status);
-  expect(response.body).toMatchObject({ data: null, error: { status, message } });
-};
-
 describe('Flow A: /callback then /connect', () => {
   it('signs a new person in end to end and the JWT is accepted by /api/users/me', async () => {
     const fromTikTok = await authorizeAt(app, 'alice', { state: 'app-state 1/2' });

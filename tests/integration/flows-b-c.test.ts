@@ -6,6 +6,7 @@ import {
   REDIRECT_APP_URL,
   authorizeAt,
   callbackRedirect,
+  expectError,
   consentAt,
   startTestApp,
   type TestApp,
@@ -54,15 +55,6 @@ const runFlowB = async (app: TestApp, person: string, query = '') => {
 
 const usersMe = (app: TestApp, jwt: string) =>
   app.http().get('/api/users/me').set('Authorization', `Bearer ${jwt}`);
-
-const expectError = (
-  response: { status: number; body: unknown },
-  status: number,
-  message: string
-) => {
-  expect(response.status).toBe(status);
-  expect(response.body).toMatchObject({ data: null, error: { status, message } });
-};
 
 describe('with the default options', () => {
   let app: TestApp;

@@ -153,3 +153,13 @@ export const callbackRedirect = async (app: TestApp, callback: URL, cookie?: str
   expect(response.status).toBe(302);
   return new URL(response.headers.location);
 };
+
+/** Asserts an error answer in Strapi's shape: `{ data: null, error: { status, message, … } }`. */
+export const expectError = (
+  response: { status: number; body: unknown },
+  status: number,
+  message: string
+) => {
+  expect(response.status).toBe(status);
+  expect(response.body).toMatchObject({ data: null, error: { status, message } });
+};

@@ -52,6 +52,13 @@ const setup = (options: FakeStrapiOptions = {}) => {
   return { fake, signIn, controller: authController({ strapi: fake.strapi }) };
 };
 
+/** What a controller call threw, or undefined when it answered. */
+const failureOf = (call: Promise<unknown>): Promise<unknown> =>
+  call.then(
+    () => undefined,
+    (error: unknown) => error
+  );
+
 /** The app redirect's target (without query) and all its query parameters. */
 const appRedirect = (ctx: FakeContext) => {
   const url = redirectTarget(ctx);
@@ -260,10 +267,7 @@ describe('auth controller: connect', () => {
     const { fake, signIn, controller } = setup();
     fake.db.seed(USER_UID, users);
     const ctx = createFakeContext({ body });
-    const failure = await controller.connect(asKoa(ctx)).then(
-      () => undefined,
-      (error: unknown) => error
-    );
+    const failure = await failureOf(controller.connect(asKoa(ctx)));
     return { fake, signIn, ctx, failure };
   };
 
@@ -548,10 +552,7 @@ describe('auth controller: token (Flow C)', () => {
   const token = async (body: unknown, options?: FakeStrapiOptions) => {
     const { controller, signIn } = setup(options);
     const ctx = createFakeContext({ body });
-    const failure = await controller.token(asKoa(ctx)).then(
-      () => undefined,
-      (error: unknown) => error
-    );
+    const failure = await failureOf(controller.token(asKoa(ctx)));
     return { ctx, signIn, failure };
   };
 
