@@ -239,6 +239,8 @@ const main = async () => {
       })
   );
   element('reset').addEventListener('click', () => location.assign('/'));
+  // The buttons stay disabled in the HTML until they work: a click before this does nothing.
+  for (const button of document.querySelectorAll('button')) button.disabled = false;
 
   // Values may come in the query or, with TIKTOK_TOKEN_DELIVERY=fragment, in the fragment.
   const answer = new URLSearchParams(location.hash ? location.hash.slice(1) : location.search);
