@@ -5,35 +5,39 @@
  * Both stop on Ctrl-C.
  */
 const path = require('node:path');
-const { createStrapi } = require('@strapi/strapi');
 const { TikTokEmulator } = require('../emulator/dist');
+const { loadPlayground } = require('../demo/dist/playground-app');
 
 const HOST = '127.0.0.1';
 const STRAPI_PORT = Number(process.env.PORT || 1337);
 const EMULATOR_PORT = Number(process.env.EMULATOR_PORT || 4010);
-const APP_DIR = path.join(__dirname, '..', 'playground');
+// Kept between runs, unlike the demo's: the playground is for trying things over time.
+const DATABASE_FILE = path.join(__dirname, '..', 'playground', '.tmp', 'data.db');
 
 const main = async () => {
   const emulator = new TikTokEmulator();
   const tiktokUrl = await emulator.listen(EMULATOR_PORT, HOST);
   const strapiUrl = `http://${HOST}:${STRAPI_PORT}`;
 
-  // What a real app puts in .env; here every value points at this machine.
-  Object.assign(process.env, {
-    HOST,
-    PORT: String(STRAPI_PORT),
-    CLIENT_KEY: emulator.clientKey,
-    CLIENT_SECRET: emulator.clientSecret,
-    REDIRECT_APP_URL: process.env.REDIRECT_APP_URL || 'myapp://auth/tiktok',
-    STRAPI_URL: strapiUrl,
-    TIKTOK_API_BASE_URL: tiktokUrl,
-    TIKTOK_AUTHORIZE_URL: `${tiktokUrl}/v2/auth/authorize/`,
-    TIKTOK_SCOPES: 'user.info.basic,user.info.profile',
-    LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
-  });
-
-  const strapi = createStrapi({ appDir: APP_DIR, distDir: APP_DIR });
-  await strapi.start();
+  // What a real app puts in .env; here every value points at this machine. Other plugin
+  // variables set in the shell (e.g. UP_JWT_MANAGEMENT=refresh) apply too.
+  const app = await loadPlayground(
+    {
+      ...process.env,
+      HOST,
+      PORT: String(STRAPI_PORT),
+      CLIENT_KEY: emulator.clientKey,
+      CLIENT_SECRET: emulator.clientSecret,
+      REDIRECT_APP_URL: process.env.REDIRECT_APP_URL || 'myapp://auth/tiktok',
+      STRAPI_URL: strapiUrl,
+      TIKTOK_API_BASE_URL: tiktokUrl,
+      TIKTOK_AUTHORIZE_URL: `${tiktokUrl}/v2/auth/authorize/`,
+      TIKTOK_SCOPES: 'user.info.basic,user.info.profile',
+      LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
+    },
+    DATABASE_FILE
+  );
+  await app.strapi.listen();
 
   const callbackUrl = `${strapiUrl}/api/tiktok-auth-mobile/callback`;
   const authorize = `${tiktokUrl}/v2/auth/authorize/?${new URLSearchParams({
@@ -71,11 +75,10 @@ Ctrl-C stops both.
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    await strapi.destroy();
+    await app.close();
     await emulator.close();
     process.exit(0);
   };
-  // Registered after start(): Strapi's own shutdown clears process listeners it finds.
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 };

@@ -1,37 +1,70 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import type { EmulatedPerson } from './people';
+import { commandLine } from './cli-options';
+import { parsePeople } from './people';
 import { TikTokEmulator } from './server';
 
-/** `npm run emulator -- --port 4010 --client-key … --client-secret … --people people.json` */
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: process.env.EMULATOR_PORT ?? '4010' },
-    host: { type: 'string', default: '127.0.0.1' },
-    'client-key': { type: 'string', default: process.env.CLIENT_KEY ?? 'emulator-client-key' },
-    'client-secret': {
-      type: 'string',
-      default: process.env.CLIENT_SECRET ?? 'emulator-client-secret',
-    },
-    people: { type: 'string' },
-  },
-});
+const USAGE = `Usage: npm run emulator -- [options]
 
-const people = values.people
-  ? (JSON.parse(readFileSync(values.people, 'utf8')) as EmulatedPerson[])
-  : undefined;
+A local stand-in for TikTok Login Kit (authorize page, token endpoint, user-info).
+Point a development or staging Strapi at it; never a production one.
+
+  --port <n>             port to listen on (env EMULATOR_PORT, default 4010; 0 = any free port)
+  --host <address>       address to listen on (default 127.0.0.1)
+  --client-key <key>     client key apps must send (env CLIENT_KEY, default emulator-client-key)
+  --client-secret <s>    client secret (env CLIENT_SECRET, default emulator-client-secret)
+  --people-file <path>   JSON array of test people replacing the built-in ones
+  --redirect-uri <uri>   a registered redirect URI; repeat for several. When given, authorize
+                         and token refuse any other, as TikTok does (default: any is accepted)
+  --help                 this text
+`;
+
+const cli = commandLine('emulator', USAGE);
+const values = cli.parse({
+  port: { type: 'string', default: process.env.EMULATOR_PORT ?? '4010' },
+  host: { type: 'string', default: '127.0.0.1' },
+  'client-key': { type: 'string', default: process.env.CLIENT_KEY ?? 'emulator-client-key' },
+  'client-secret': {
+    type: 'string',
+    default: process.env.CLIENT_SECRET ?? 'emulator-client-secret',
+  },
+  'people-file': { type: 'string' },
+  'redirect-uri': { type: 'string', multiple: true },
+  help: { type: 'boolean' },
+});
+const port = cli.port('port', values.port);
+
+const readPeople = (file: string) => {
+  try {
+    return parsePeople(JSON.parse(readFileSync(file, 'utf8')));
+  } catch (error) {
+    return cli.fail(`cannot use --people-file ${file}: ${(error as Error).message}`);
+  }
+};
+
 const emulator = new TikTokEmulator({
   clientKey: values['client-key'],
   clientSecret: values['client-secret'],
-  people,
+  people: values['people-file'] ? readPeople(values['people-file']) : undefined,
+  redirectUris: values['redirect-uri'],
 });
 
-emulator.listen(Number(values.port), values.host).then((url) => {
-  process.stdout.write(
-    `TikTok emulator listening on ${url} (people: ${[...emulator.people.keys()].join(', ')})\n`
-  );
-});
+emulator.listen(port, values.host).then(
+  (url) => {
+    const redirects = values['redirect-uri']?.join(', ') ?? 'any (no --redirect-uri given)';
+    process.stdout.write(
+      `TikTok emulator listening on ${url}\n` +
+        `  client key      ${emulator.clientKey}\n` +
+        `  people          ${[...emulator.people.keys()].join(', ')}\n` +
+        `  redirect URIs   ${redirects}\n` +
+        `  for Strapi      TIKTOK_API_BASE_URL=${url} TIKTOK_AUTHORIZE_URL=${url}/v2/auth/authorize/\n`
+    );
+  },
+  (error: Error) => {
+    process.stderr.write(`emulator: cannot listen on ${values.host}:${port}: ${error.message}\n`);
+    process.exit(1);
+  }
+);
 
 const stop = () => void emulator.close().then(() => process.exit(0));
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);

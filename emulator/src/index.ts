@@ -1,2 +1,2 @@
 export { TikTokEmulator, type EmulatorOptions } from './server';
-export { DEFAULT_PEOPLE, type EmulatedPerson } from './people';
+export { DEFAULT_PEOPLE, parsePeople, type EmulatedPerson } from './people';

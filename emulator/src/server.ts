@@ -47,6 +47,15 @@ const hexSha256 = (value: string) => createHash('sha256').update(value).digest('
 const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
+// The consent page is a test tool, but a readable one: people as big buttons, faults explained.
+const CONSENT_CSS =
+  'body{font:16px system-ui,sans-serif;background:#f1f1f2;margin:0}' +
+  'main{max-width:26rem;margin:2rem auto;background:#fff;padding:1.5rem;border-radius:12px}' +
+  'h1{font-size:1.3rem}h1 span{color:#888;font-weight:normal}ul{list-style:none;padding:0}' +
+  'li{margin:.6rem 0}li a,.deny{display:block;padding:.7rem;border-radius:8px;text-decoration:none;' +
+  'background:#fe2c55;color:#fff;font-weight:600;text-align:center}small{color:#666}' +
+  '.deny{background:#eee;color:#222}';
+
 const sendJson = (res: http.ServerResponse, status: number, body: unknown) => {
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
@@ -247,16 +256,18 @@ export class TikTokEmulator {
       return escapeHtml(`${target.pathname}${target.search}`);
     };
     const people = [...this.people.values()]
-      .map(
-        (p) =>
-          `<li><a data-person="${escapeHtml(p.id)}" href="${link(p.id)}">Continue as ${escapeHtml(p.display_name ?? p.id)}</a></li>`
-      )
+      .map((p) => {
+        const note = p.note ? ` <small>${escapeHtml(p.note)}</small>` : '';
+        return `<li><a data-person="${escapeHtml(p.id)}" href="${link(p.id)}">Continue as ${escapeHtml(p.display_name ?? p.id)}</a>${note}</li>`;
+      })
       .join('');
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
     res.end(
-      `<!doctype html><meta charset="utf-8"><title>TikTok emulator: authorize</title>` +
-        `<h1>Sign in with TikTok (emulator)</h1><p>The app asks for: ${escapeHtml(scopes.join(', '))}</p>` +
-        `<ul>${people}</ul><p><a data-person="deny" href="${link('deny')}">Deny</a></p>`
+      `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
+        `<title>TikTok emulator: authorize</title><style>${CONSENT_CSS}</style>` +
+        `<main><h1>Sign in with TikTok <span>(emulator)</span></h1>` +
+        `<p>The app asks for: ${escapeHtml(scopes.join(', '))}</p><ul>${people}</ul>` +
+        `<p><a class="deny" data-person="deny" href="${link('deny')}">Deny</a></p></main>`
     );
   }
 
@@ -350,6 +361,9 @@ export class TikTokEmulator {
       return sendJson(res, 200, { data: {}, error: { code: 'ok', message: '', log_id: logId() } });
     if (person.behavior === 'api-error') {
       return apiError(200, 'internal_error', 'TikTok could not read this account right now.');
+    }
+    if (person.behavior === 'rate-limited') {
+      return apiError(429, 'rate_limit_exceeded', 'The API rate limit was exceeded.');
     }
     const user = Object.fromEntries(
       fields

@@ -2,6 +2,8 @@ module.exports = ({ env }) => ({
   host: env('HOST', '127.0.0.1'),
   port: env.int('PORT', 1337),
   url: env('PUBLIC_URL', ''),
+  // Strapi would otherwise ask the npm registry for a newer version: tests and the demo stay offline.
+  logger: { updates: { enabled: false } },
   app: {
     // Development-only keys: the playground is never deployed.
     keys: env.array('APP_KEYS', ['playgroundKeyA', 'playgroundKeyB']),

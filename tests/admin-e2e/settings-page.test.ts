@@ -1,19 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../e2e/browser';
 import { createAdmin } from '../integration/admin-users';
 import { CALLBACK_URL, startTestApp, type TestApp } from '../integration/harness';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = path.join(ROOT, '.tmp', 'admin-e2e');
 const BUILD_TIMEOUT_MS = 10 * 60 * 1000;
 
-let profileDir: string;
-let browser: BrowserContext;
+let browser: Browser;
+let context: BrowserContext;
 let page: Page;
 // The Strapi under test; the only origin the browser may reach.
 let origin = 'http://127.0.0.1:0';
@@ -25,23 +24,19 @@ beforeAll(async () => {
     timeout: BUILD_TIMEOUT_MS,
   });
 
-  profileDir = mkdtempSync(path.join(tmpdir(), 'tiktok-admin-e2e-chromium-'));
-  browser = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  browser = await launchChromium();
+  context = await browser.newContext({
     // SCREENSHOT_HEIGHT=1450 makes the README's docs/settings-page.png.
     viewport: { width: 1280, height: Number(process.env.SCREENSHOT_HEIGHT ?? 1000) },
   });
-  await browser.route('**/*', (route) =>
+  await context.route('**/*', (route) =>
     route.request().url().startsWith(`${origin}/`) ? route.continue() : route.abort()
   );
-  page = browser.pages()[0] ?? (await browser.newPage());
+  page = await context.newPage();
 }, BUILD_TIMEOUT_MS);
 
 afterAll(async () => {
   await browser?.close();
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
 });
 
 /** Boots the playground with its admin panel on a real port and signs a new Super Admin in. */
@@ -52,7 +47,7 @@ const startAdmin = async (env: Record<string, string> = {}): Promise<TestApp> =>
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  await browser.clearCookies();
+  await context.clearCookies();
   await page.goto(`${origin}/admin`);
   await page.getByLabel(/^Email/).fill(login.email);
   await page.getByLabel(/^Password/).fill(login.password);

@@ -4,11 +4,7 @@ import path from 'node:path';
 import { createStrapi, type Core } from '@strapi/strapi';
 import request from 'supertest';
 import { TikTokEmulator, type EmulatorOptions } from '../../emulator/src';
-import {
-  DERIVED_SETTINGS,
-  OPTIONAL_SETTINGS,
-  REQUIRED_SETTINGS,
-} from '../../server/src/config/schema';
+import { applyPlaygroundEnv, destroyKeepingListeners } from '../../demo/src/playground-app';
 
 const APP_DIR = path.resolve(__dirname, '..', '..', 'playground');
 export const REDIRECT_APP_URL = 'https://app.example.com/auth/tiktok?from=strapi';
@@ -39,33 +35,6 @@ export interface TestAppOptions {
   emulator?: EmulatorOptions;
 }
 
-// Every variable the plugin or the playground reads, so that a test file sets each one and
-// nothing leaks from the previous file in the same jest worker.
-const ENV_KEYS = [
-  ...Object.values(REQUIRED_SETTINGS),
-  ...Object.values(OPTIONAL_SETTINGS),
-  ...Object.values(DERIVED_SETTINGS),
-  'UP_JWT_MANAGEMENT',
-  'API_PREFIX',
-  'DATABASE_CLIENT',
-  'DATABASE_FILENAME',
-  'LOG_LEVEL',
-  'SERVE_ADMIN',
-];
-
-/**
- * Strapi's destroy() calls process.removeAllListeners(), which would also drop the jest worker's
- * IPC listeners and hang the next test file: put them back afterwards.
- */
-const destroyKeepingListeners = async (strapi: Core.Strapi) => {
-  const listeners = process.eventNames().map((name) => [name, process.rawListeners(name)] as const);
-  await strapi.destroy();
-  for (const [name, fns] of listeners) {
-    for (const fn of fns)
-      if (!process.rawListeners(name).includes(fn)) process.on(name as string, fn as () => void);
-  }
-};
-
 /**
  * Boots the playground Strapi on a fresh SQLite file, with a TikTok emulator on 127.0.0.1 as
  * TikTok. One per test file: a boot costs seconds and hundreds of MB.
@@ -90,10 +59,8 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
     ...options.env,
   };
-  for (const key of ENV_KEYS) {
-    if (env[key] === undefined) delete process.env[key];
-    else process.env[key] = env[key];
-  }
+  // Every other playground variable is removed: nothing leaks from the previous test file.
+  applyPlaygroundEnv(env);
 
   const strapi = createStrapi({ appDir: APP_DIR, distDir: APP_DIR });
   const logs: LogLine[] = [];

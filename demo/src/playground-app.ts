@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createStrapi, type Core } from '@strapi/strapi';
+import {
+  DERIVED_SETTINGS,
+  OPTIONAL_SETTINGS,
+  REQUIRED_SETTINGS,
+} from '../../server/src/config/schema';
+
+/** The same path from demo/src (tests, ts-jest) and from demo/dist (the compiled CLIs). */
+const PLAYGROUND_DIR = path.resolve(__dirname, '..', '..', 'playground');
+
+/** Every variable the plugin or the playground's config reads. */
+export const PLAYGROUND_ENV_KEYS = [
+  ...Object.values(REQUIRED_SETTINGS),
+  ...Object.values(OPTIONAL_SETTINGS),
+  ...Object.values(DERIVED_SETTINGS),
+  'HOST',
+  'PORT',
+  'UP_JWT_MANAGEMENT',
+  'API_PREFIX',
+  'DATABASE_CLIENT',
+  'DATABASE_FILENAME',
+  'LOG_LEVEL',
+  'SERVE_ADMIN',
+];
+
+/**
+ * Sets each playground variable to its value in `env` and removes the others, so that nothing
+ * leaks in from the shell or from a previous boot in the same process (unset = the default).
+ */
+export const applyPlaygroundEnv = (env: Record<string, string | undefined>) => {
+  for (const key of PLAYGROUND_ENV_KEYS) {
+    if (env[key] === undefined) delete process.env[key];
+    else process.env[key] = env[key];
+  }
+};
+
+/**
+ * Strapi's destroy() calls process.removeAllListeners(), which would also drop the listeners of
+ * whoever embeds it (a jest worker's IPC, a CLI's Ctrl-C handler): put them back afterwards.
+ */
+export const destroyKeepingListeners = async (strapi: Core.Strapi) => {
+  const listeners = process.eventNames().map((name) => [name, process.rawListeners(name)] as const);
+  await strapi.destroy();
+  for (const [name, fns] of listeners) {
+    for (const fn of fns)
+      if (!process.rawListeners(name).includes(fn)) process.on(name as string, fn as () => void);
+  }
+};
+
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * createStrapi() makes Ctrl-C destroy Strapi and exit the process at once, which would cut short
+ * the embedder's own shutdown (the demo page, the emulator, the temporary database): drop that.
+ */
+const createWithoutSignalHandlers = (): Core.Strapi => {
+  const before = SIGNALS.map((signal) => process.listeners(signal));
+  const strapi = createStrapi({ appDir: PLAYGROUND_DIR, distDir: PLAYGROUND_DIR });
+  SIGNALS.forEach((signal, index) => {
+    for (const listener of process.listeners(signal))
+      if (!before[index].includes(listener)) process.off(signal, listener);
+  });
+  return strapi;
+};
+
+export interface PlaygroundApp {
+  strapi: Core.Strapi;
+  /** The SQLite file Strapi uses. */
+  databaseFile: string;
+  /** Stops Strapi and deletes the database when it was a temporary one. */
+  close: () => Promise<void>;
+}
+
+/**
+ * Loads (does not start listening) the playground Strapi with the plugin configured by `env`,
+ * on SQLite: `databaseFile`, or a fresh temporary file when it is not given.
+ */
+export const loadPlayground = async (
+  env: Record<string, string | undefined>,
+  databaseFile?: string
+): Promise<PlaygroundApp> => {
+  const tempDir = databaseFile ? undefined : mkdtempSync(path.join(tmpdir(), 'tiktok-auth-demo-'));
+  const file = databaseFile ?? path.join(tempDir!, 'data.db');
+  applyPlaygroundEnv({ ...env, DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: file });
+
+  const strapi = createWithoutSignalHandlers();
+  const removeTempDir = () => {
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  };
+  try {
+    await strapi.load();
+  } catch (error) {
+    await destroyKeepingListeners(strapi).catch(() => undefined);
+    removeTempDir();
+    throw error;
+  }
+  return {
+    strapi,
+    databaseFile: file,
+    close: async () => {
+      await destroyKeepingListeners(strapi);
+      removeTempDir();
+    },
+  };
+};
