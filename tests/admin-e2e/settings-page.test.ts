@@ -81,6 +81,10 @@ describe('with the right credentials', () => {
     await page.waitForURL(`${origin}/admin/settings/tiktok-auth-mobile`);
 
     await expect(page.getByTestId('redirect-uri').textContent()).resolves.toBe(CALLBACK_URL);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+    await page.getByRole('button', { name: 'Copy the redirect URI' }).click();
+    await page.getByText('Redirect URI copied').waitFor();
+    await expect(page.evaluate('navigator.clipboard.readText()')).resolves.toBe(CALLBACK_URL);
     await expect(page.getByTestId('tiktok-users').textContent()).resolves.toBe(
       'No TikTok users yet'
     );

@@ -88,7 +88,7 @@ const RedirectUri = ({ uri }: { uri: string }) => {
   );
 };
 
-/** Settings → TikTok Auth Mobile → Setup & status. */
+/** The report, once loaded. */
 const Status = ({ report }: { report: StatusReport }) => {
   const { t, formatDate } = useMessages();
   // TikTok's verdict on the key and secret, known only after a check: shown in the table too.
@@ -192,6 +192,7 @@ const Status = ({ report }: { report: StatusReport }) => {
   );
 };
 
+/** Settings → TikTok Auth Mobile → Setup & status. */
 const SettingsPage = () => {
   const { t } = useMessages();
   const { get } = useFetchClient();

@@ -39,7 +39,7 @@ export interface CredentialsCheck {
 const CREDENTIALS_CHECK_CODE = 'tiktok-auth-mobile-credentials-check';
 
 /** Reads the answer of a token request made with an impossible code. */
-const credentialsVerdict = (status: number | undefined, body: unknown): CredentialsCheck => {
+const credentialsVerdict = (status: number, body: unknown): CredentialsCheck => {
   const error = isObject(body) && typeof body.error === 'string' ? body.error : undefined;
   const logId = isObject(body) && typeof body.log_id === 'string' ? body.log_id : undefined;
   if (error === 'invalid_client' || status === 401) {
