@@ -1,22 +1,15 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { adminToken, createAdmin } from './admin-users';
+import {
+  ADMIN_API,
+  getWithToken,
+  postWithToken,
+  adminToken,
+  createAdmin,
+  superAdminToken,
+} from './admin-users';
 import { CALLBACK_URL, REDIRECT_APP_URL, STRAPI_URL, startTestApp, type TestApp } from './harness';
 
-const STATUS = '/tiktok-auth-mobile/status';
-const CHECK = '/tiktok-auth-mobile/check-credentials';
 const SETTINGS_READ = 'plugin::tiktok-auth-mobile.settings.read';
 const STATE_SECRET = 'state-secret-that-must-never-leave-the-server';
-
-const get = (app: TestApp, path: string, token?: string) => {
-  const call = app.http().get(path);
-  return token ? call.set('Authorization', `Bearer ${token}`) : call;
-};
-const post = (app: TestApp, path: string, token: string) =>
-  app.http().post(path).set('Authorization', `Bearer ${token}`);
-
-const superAdminToken = async (app: TestApp) =>
-  adminToken(app, await createAdmin(app.strapi, 'super-admin'));
 
 describe('admin settings API on a configured Strapi', () => {
   let app: TestApp;
@@ -36,7 +29,7 @@ describe('admin settings API on a configured Strapi', () => {
   });
 
   it('reports every setting, the redirect URI, scopes, fields and flows, without any secret', async () => {
-    const response = await get(app, STATUS, token);
+    const response = await getWithToken(app, ADMIN_API.status, token);
     expect(response.status).toBe(200);
     const report = response.body.data;
 
@@ -97,7 +90,7 @@ describe('admin settings API on a configured Strapi', () => {
   });
 
   it('counts TikTok users and shows when one last signed in', async () => {
-    const before = (await get(app, STATUS, token)).body.data.users;
+    const before = (await getWithToken(app, ADMIN_API.status, token)).body.data.users;
     expect(before).toEqual({ count: 0, lastSignInAt: null });
 
     const startedAt = new Date().toISOString();
@@ -111,7 +104,7 @@ describe('admin settings API on a configured Strapi', () => {
       data: { username: 'local-user', email: 'local@example.com', provider: 'local' },
     });
 
-    const after = (await get(app, STATUS, token)).body.data.users;
+    const after = (await getWithToken(app, ADMIN_API.status, token)).body.data.users;
     expect(after.count).toBe(1);
     expect(after.lastSignInAt >= startedAt).toBe(true);
     expect(after.lastSignInAt <= new Date().toISOString()).toBe(true);
@@ -130,8 +123,11 @@ describe('admin settings API on a configured Strapi', () => {
       })
     );
 
-    expect((await get(app, STATUS, reader)).status).toBe(200);
-    for (const call of [get(app, STATUS, other), post(app, CHECK, other)]) {
+    expect((await getWithToken(app, ADMIN_API.status, reader)).status).toBe(200);
+    for (const call of [
+      getWithToken(app, ADMIN_API.status, other),
+      postWithToken(app, ADMIN_API.checkCredentials, other),
+    ]) {
       const response = await call;
       expect(response.status).toBe(403);
       expect(response.body.error).toMatchObject({ status: 403, name: 'PolicyError' });
@@ -156,10 +152,14 @@ describe('admin settings API on a configured Strapi', () => {
       .service('jwt')
       .issue({ id: user.id })) as string;
     // The JWT is good on the content API...
-    expect((await get(app, '/api/users/me', apiJwt)).status).toBe(200);
+    expect((await getWithToken(app, '/api/users/me', apiJwt)).status).toBe(200);
 
     // ...but the admin API verifies tokens with the admin secret: not an admin session.
-    for (const call of [get(app, STATUS, apiJwt), get(app, STATUS), post(app, CHECK, apiJwt)]) {
+    for (const call of [
+      getWithToken(app, ADMIN_API.status, apiJwt),
+      getWithToken(app, ADMIN_API.status),
+      postWithToken(app, ADMIN_API.checkCredentials, apiJwt),
+    ]) {
       const response = await call;
       expect(response.status).toBe(401);
       expect(response.body.error).toMatchObject({ status: 401, name: 'UnauthorizedError' });
@@ -168,7 +168,7 @@ describe('admin settings API on a configured Strapi', () => {
 
   it('checks the credentials: TikTok accepts them and the answer carries its log_id', async () => {
     const calls = app.emulator.calls.get('/v2/oauth/token/') ?? 0;
-    const response = await post(app, CHECK, token);
+    const response = await postWithToken(app, ADMIN_API.checkCredentials, token);
     expect(response.status).toBe(200);
     expect(response.body.data).toEqual({
       outcome: 'accepted',
@@ -179,66 +179,5 @@ describe('admin settings API on a configured Strapi', () => {
     expect(app.logs.map((line) => line.message).join('\n')).not.toContain(
       app.emulator.clientSecret
     );
-  });
-});
-
-describe('credentials check with a wrong client secret', () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startTestApp({ env: { CLIENT_SECRET: 'not-the-emulator-secret' } });
-  });
-  afterAll(async () => {
-    await app?.close();
-  });
-
-  it('reports invalid_client as rejected credentials', async () => {
-    const response = await post(app, CHECK, await superAdminToken(app));
-    expect(response.status).toBe(200);
-    expect(response.body.data).toEqual({
-      outcome: 'rejected',
-      detail: 'invalid_client',
-      logId: expect.stringMatching(/^[0-9A-F]{24}$/),
-    });
-    expect(response.text).not.toContain('not-the-emulator-secret');
-  });
-});
-
-describe('credentials check when TikTok cannot answer', () => {
-  let app: TestApp;
-  let token: string;
-  let mode: 'hang' | 'unavailable' = 'hang';
-  // Stands in for TikTok's API: either never answers (a timeout) or answers 503.
-  const tiktok = http.createServer((req, res) => {
-    if (mode === 'hang') return;
-    res.writeHead(503, { 'Content-Type': 'text/html' });
-    res.end('<h1>Service Unavailable</h1>');
-  });
-
-  beforeAll(async () => {
-    await new Promise<void>((resolve) => tiktok.listen(0, '127.0.0.1', resolve));
-    const { port } = tiktok.address() as AddressInfo;
-    app = await startTestApp({
-      env: { TIKTOK_API_BASE_URL: `http://127.0.0.1:${port}`, TIKTOK_TIMEOUT_MS: '300' },
-    });
-    token = await superAdminToken(app);
-  });
-  afterAll(async () => {
-    await app?.close();
-    tiktok.closeAllConnections();
-    await new Promise((resolve) => tiktok.close(resolve));
-  });
-
-  it('reports a timeout as "could not check"', async () => {
-    mode = 'hang';
-    const response = await post(app, CHECK, token);
-    expect(response.status).toBe(200);
-    expect(response.body.data).toEqual({ outcome: 'unknown', detail: 'timeout of 300ms exceeded' });
-  });
-
-  it('reports a 5xx without an OAuth error as "could not check"', async () => {
-    mode = 'unavailable';
-    const response = await post(app, CHECK, token);
-    expect(response.status).toBe(200);
-    expect(response.body.data).toEqual({ outcome: 'unknown', detail: 'HTTP 503' });
   });
 });

@@ -48,3 +48,21 @@ export const adminToken = async (app: TestApp, login: AdminLogin): Promise<strin
   expect(response.status).toBe(200);
   return response.body.data.token as string;
 };
+
+/** The plugin's admin API routes (server/src/routes/admin.ts). */
+export const ADMIN_API = {
+  status: '/tiktok-auth-mobile/status',
+  checkCredentials: '/tiktok-auth-mobile/check-credentials',
+};
+
+export const getWithToken = (app: TestApp, path: string, token?: string) => {
+  const call = app.http().get(path);
+  return token ? call.set('Authorization', `Bearer ${token}`) : call;
+};
+
+export const postWithToken = (app: TestApp, path: string, token: string) =>
+  app.http().post(path).set('Authorization', `Bearer ${token}`);
+
+/** A new Super Admin's JWT. */
+export const superAdminToken = async (app: TestApp) =>
+  adminToken(app, await createAdmin(app.strapi, 'super-admin'));
