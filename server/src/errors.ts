@@ -17,6 +17,7 @@ export const MESSAGES = {
   noCode: 'No code provided',
   invalidCallback: 'Invalid callback parameters',
   tokenExchangeFailed: (reason: string) => `Failed to get TikTok token: ${reason}`,
+  tooManyRequests: 'Too many requests, please try again later.',
   unsetVariables: (names: readonly string[]) =>
     `Unset environment variables: check ${names.join(', ')}`,
 } as const;

@@ -9,6 +9,7 @@ import {
   OPTIONAL_SETTINGS,
   REQUIRED_SETTINGS,
 } from '../../server/src/config/schema';
+import { createTestDatabase } from './databases';
 
 const APP_DIR = path.resolve(__dirname, '..', '..', 'playground');
 export const REDIRECT_APP_URL = 'https://app.example.com/auth/tiktok?from=strapi';
@@ -30,6 +31,8 @@ export interface TestApp {
   logs: LogLine[];
   /** The redirect URI the plugin derived, i.e. the one to register at TikTok. */
   callbackUrl: string;
+  /** The variables this Strapi booted with: another process booted with them shares its database. */
+  env: Record<string, string | undefined>;
   close: () => Promise<void>;
 }
 
@@ -49,6 +52,11 @@ const ENV_KEYS = [
   'API_PREFIX',
   'DATABASE_CLIENT',
   'DATABASE_FILENAME',
+  'DATABASE_HOST',
+  'DATABASE_PORT',
+  'DATABASE_NAME',
+  'DATABASE_USERNAME',
+  'DATABASE_PASSWORD',
   'LOG_LEVEL',
 ];
 
@@ -66,13 +74,14 @@ const destroyKeepingListeners = async (strapi: Core.Strapi) => {
 };
 
 /**
- * Boots the playground Strapi on a fresh SQLite file, with a TikTok emulator on 127.0.0.1 as
+ * Boots the playground Strapi on a fresh database (SQLite, or the server of TEST_DATABASE_URL), with a TikTok emulator on 127.0.0.1 as
  * TikTok. One per test file: a boot costs seconds and hundreds of MB.
  */
 export const startTestApp = async (options: TestAppOptions = {}): Promise<TestApp> => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'tiktok-auth-it-'));
+  const database = await createTestDatabase(dataDir);
   const emulator = new TikTokEmulator(options.emulator);
   const tikTokUrl = await emulator.listen();
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'tiktok-auth-it-'));
 
   // Unlisted keys stay unset, i.e. the plugin's defaults.
   const env: Record<string, string | undefined> = {
@@ -83,9 +92,10 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
     TIKTOK_API_BASE_URL: tikTokUrl,
     TIKTOK_AUTHORIZE_URL: `${tikTokUrl}/v2/auth/authorize/`,
     TIKTOK_TIMEOUT_MS: '5000',
+    // Tests send far more than a person would from one address; rate-limit tests lower it.
+    TIKTOK_RATE_LIMIT_MAX: '100000',
     UP_JWT_MANAGEMENT: 'legacy-support',
-    DATABASE_CLIENT: 'sqlite',
-    DATABASE_FILENAME: path.join(dataDir, 'data.db'),
+    ...database.env,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
     ...options.env,
   };
@@ -110,6 +120,7 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
 
   const cleanUp = async () => {
     await emulator.close();
+    await database.drop();
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
@@ -125,6 +136,7 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
     strapi,
     emulator,
     logs,
+    env,
     callbackUrl: strapi.plugin('tiktok-auth-mobile').service('config').callbackUrl(),
     http: () => request(strapi.server.httpServer),
     close: async () => {
