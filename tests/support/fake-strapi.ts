@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import services from '../../server/src/services';
-import { PLUGIN_CONFIG_KEY, PLUGIN_ID, USER_UID } from '../../server/src/plugin-id';
+import { IDENTITY_UID, PLUGIN_CONFIG_KEY, PLUGIN_ID, USER_UID } from '../../server/src/plugin-id';
 import { OPTIONAL_SETTINGS, REQUIRED_SETTINGS } from '../../server/src/config/schema';
 import type { Service, ServiceName } from '../../server/src/utils/get-service';
 
@@ -38,11 +38,15 @@ interface QueryParams {
 const matches = (row: Row, where: Where = {}) =>
   Object.entries(where).every(([key, value]) => row[key] === value);
 
+// The database unique indexes the plugin relies on.
+const UNIQUE_COLUMNS: Readonly<Record<string, string>> = { [IDENTITY_UID]: 'pseudoEmail' };
+
 /** The subset of `strapi.db.query(uid)` the plugin uses, over an array; `where` is plain equality. */
 export class FakeQuery {
   constructor(
     private readonly rows: Row[],
-    private readonly nextId: () => number
+    private readonly nextId: () => number,
+    private readonly unique?: string
   ) {}
 
   async findMany({ where }: QueryParams = {}): Promise<Row[]> {
@@ -59,6 +63,10 @@ export class FakeQuery {
   }
 
   async create({ data }: { data: Record<string, unknown> }): Promise<Row> {
+    const { unique } = this;
+    if (unique && this.rows.some((row) => row[unique] === data[unique])) {
+      throw new Error(`UNIQUE constraint failed: ${unique}`);
+    }
     const id = this.nextId();
     const row: Row = { documentId: `doc-${id}`, ...data, id };
     this.rows.push(row);
@@ -76,6 +84,11 @@ export class FakeQuery {
     if (!row) return null;
     Object.assign(row, data);
     return { ...row };
+  }
+
+  async delete({ where }: { where?: Where }): Promise<Row | null> {
+    const index = this.rows.findIndex((candidate) => matches(candidate, where));
+    return index === -1 ? null : this.rows.splice(index, 1)[0];
   }
 }
 
@@ -97,10 +110,21 @@ export class FakeDb {
   query(uid: string): FakeQuery {
     let query = this.queries.get(uid);
     if (!query) {
-      query = new FakeQuery(this.rows(uid), () => (this.lastId += 1));
+      query = new FakeQuery(this.rows(uid), () => (this.lastId += 1), UNIQUE_COLUMNS[uid]);
       this.queries.set(uid, query);
     }
     return query;
+  }
+
+  /** Runs `work`; when it throws, every table is put back as it was (a rollback). */
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    const snapshot = [...this.tables.values()].map((rows) => [rows, rows.map((r) => ({ ...r }))]);
+    try {
+      return await work();
+    } catch (error) {
+      for (const [rows, saved] of snapshot) rows.splice(0, rows.length, ...saved);
+      throw error;
+    }
   }
 
   /** Inserts rows as they are (ids included, when given) and returns them. */
@@ -181,7 +205,10 @@ export const createFakeStrapi = (options: FakeStrapiOptions = {}): FakeStrapi =>
       if (id !== PLUGIN_ID) throw new Error(`unexpected plugin ${id}`);
       return { service };
     },
-    db: { query: (uid: string) => db.query(uid) },
+    db: {
+      query: (uid: string) => db.query(uid),
+      transaction: <T>(work: () => Promise<T>) => db.transaction(work),
+    },
     store: ({ type, name, key }: { type: string; name: string; key: string }) => ({
       get: async () => stores[`${type}.${name}.${key}`],
     }),
