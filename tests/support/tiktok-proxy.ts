@@ -71,6 +71,10 @@ export class TikTokProxy {
     });
   }
 
+  get listening(): boolean {
+    return this.server.listening;
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }
