@@ -1,9 +1,8 @@
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { startChildStrapi, type ChildStrapi } from '../support/child-strapi';
 import { TikTokProxy } from '../support/tiktok-proxy';
 import { TEST_DATABASE_CLIENT } from './databases';
-import { startTestApp, type TestApp } from './harness';
+import { listenOnLoopback, startTestApp, type TestApp } from './harness';
 
 /**
  * Simultaneous first sign-ins of one new person create exactly one user, on the database of this
@@ -30,13 +29,6 @@ const newPerson = (app: TestApp, count: number) => {
   });
   const tokens = Array.from({ length: count }, () => app.emulator.issueAccessToken(id));
   return { email: `${id}-union@tiktok.com`, tokens };
-};
-
-/** Starts Strapi's HTTP server on a loopback port (supertest would listen once per request). */
-const listen = async (app: TestApp): Promise<string> => {
-  const server = app.strapi.server.httpServer;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 };
 
 /** Boots the app with TikTok behind a proxy that can line the requests up. */
@@ -79,7 +71,7 @@ describe(`first sign-in on ${TEST_DATABASE_CLIENT}`, () => {
   let url: string;
   beforeAll(async () => {
     ({ app, proxy } = await bootBehindProxy());
-    url = await listen(app);
+    url = await listenOnLoopback(app);
   });
   afterAll(async () => {
     await app?.close();
@@ -116,7 +108,7 @@ for (const client of sharedServers) {
       ({ app, proxy } = await bootBehindProxy());
       // Booted after the first one has created the schema, as a rolling deploy would.
       second = await startChildStrapi(app.env);
-      urls = [await listen(app), second.url];
+      urls = [await listenOnLoopback(app), second.url];
     });
     afterAll(async () => {
       await second?.stop();

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createStrapi, type Core } from '@strapi/strapi';
@@ -145,6 +146,16 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
       await cleanUp();
     },
   };
+};
+
+/**
+ * Starts Strapi's HTTP server on a free loopback port and returns its URL: for many requests at
+ * once, which `app.http()` (supertest listening anew for each request) is not made for.
+ */
+export const listenOnLoopback = async (app: TestApp): Promise<string> => {
+  const server = app.strapi.server.httpServer;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 };
 
 /** Sets users-permissions' advanced settings (Settings → Users & Permissions → Advanced). */

@@ -1,6 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { startTestApp, type TestApp } from './harness';
+import { listenOnLoopback, startTestApp, type TestApp } from './harness';
 
 /** Quota protection: one client's flood reaches TikTok at most `rateLimitMax` times a window. */
 const MAX = 10;
@@ -19,9 +18,7 @@ beforeAll(async () => {
       IS_PROXIED: 'true',
     },
   });
-  const server = app.strapi.server.httpServer;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = await listenOnLoopback(app);
 });
 afterAll(async () => {
   await app?.close();
