@@ -80,7 +80,11 @@ describe(`first sign-in on ${TEST_DATABASE_CLIENT}`, () => {
 
   it(`${SIMULTANEOUS} simultaneous first sign-ins of one person create exactly one user`, async () => {
     const { email, tokens } = newPerson(app, SIMULTANEOUS);
-    await expectOneUser(app, email, await signInAll([url], tokens, proxy));
+    const user = await expectOneUser(app, email, await signInAll([url], tokens, proxy));
+    const created = app.logs.filter((line) =>
+      line.message.includes(`created user ${user.id} for a new TikTok sign-in`)
+    );
+    expect(created).toHaveLength(1);
   });
 
   it('gives a user deleted in the admin a fresh account, even when they retry at once', async () => {

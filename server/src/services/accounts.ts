@@ -85,20 +85,22 @@ const accounts = ({ strapi }: { strapi: Core.Strapi }) => {
   ): Promise<StrapiUser> => {
     const username = await freeUsername(profile);
     // Simultaneous first sign-ins of one person, on any process, create one user (see identities).
-    return getService(strapi, 'identities').createOnce(email, async () => {
-      const user = (await users().create({
-        data: {
-          username,
-          email,
-          provider: PROVIDER,
-          role: roleId,
-          confirmed: true,
-          blocked: false,
-        },
-      })) as StrapiUser;
-      strapi.log.info(`[${PLUGIN_ID}] created user ${user.id} for a new TikTok sign-in`);
-      return user;
-    });
+    const { user, created } = await getService(strapi, 'identities').createOnce(
+      email,
+      async () =>
+        (await users().create({
+          data: {
+            username,
+            email,
+            provider: PROVIDER,
+            role: roleId,
+            confirmed: true,
+            blocked: false,
+          },
+        })) as StrapiUser
+    );
+    if (created) strapi.log.info(`[${PLUGIN_ID}] created user ${user.id} for a new TikTok sign-in`);
+    return user;
   };
 
   return {

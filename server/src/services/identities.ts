@@ -30,8 +30,14 @@ const identities = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
-    /** Runs `insertUser` at most once per pseudo-email; otherwise returns the user that won. */
-    async createOnce(email: string, insertUser: () => Promise<StrapiUser>): Promise<StrapiUser> {
+    /**
+     * Runs `insertUser` at most once per pseudo-email and returns its user (`created`), or the
+     * user a concurrent sign-in created.
+     */
+    async createOnce(
+      email: string,
+      insertUser: () => Promise<StrapiUser>
+    ): Promise<{ user: StrapiUser; created: boolean }> {
       let lastError: unknown;
       for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt += 1) {
         try {
@@ -39,7 +45,7 @@ const identities = ({ strapi }: { strapi: Core.Strapi }) => {
             const claim = (await claims().create({ data: { pseudoEmail: email } })) as Claim;
             const user = await insertUser();
             await claims().update({ where: { id: claim.id }, data: { userId: user.id } });
-            return user;
+            return { user, created: true };
           });
         } catch (error) {
           // Usually the unique index (or, on MySQL, a deadlock it resolved): someone holds the claim.
@@ -49,7 +55,7 @@ const identities = ({ strapi }: { strapi: Core.Strapi }) => {
         // No claim: its holder rolled back; try again.
         if (!claim) continue;
         const winner = await claimedUser(claim, email);
-        if (winner) return winner;
+        if (winner) return { user: winner, created: false };
         // The claimed user was deleted in the admin (or given another email): a fresh account is
         // due. Deleting by row id never removes a newer claim made meanwhile.
         await claims().delete({ where: { id: claim.id } });
