@@ -4,6 +4,8 @@ module.exports = ({ env }) => ({
   url: env('PUBLIC_URL', ''),
   // Strapi would otherwise ask the npm registry for a newer version: tests and the demo stay offline.
   logger: { updates: { enabled: false } },
+  // Behind a reverse proxy, client addresses come from X-Forwarded-For (e.g. for rate limits).
+  proxy: { koa: env.bool('IS_PROXIED', false) },
   app: {
     // Development-only keys: the playground is never deployed.
     keys: env.array('APP_KEYS', ['playgroundKeyA', 'playgroundKeyB']),

@@ -1,13 +1,32 @@
 import type { Core } from '@strapi/strapi';
+import { TIKTOK_API_BASE_URL, TIKTOK_AUTHORIZE_URL, type PluginConfig } from './config/schema';
 import { MESSAGES } from './errors';
 import { ADMIN_ACTIONS } from './permissions';
 import { PLUGIN_ID } from './plugin-id';
 import { getService } from './utils/get-service';
 
+/** The TikTok URLs of `config` whose origin is not TikTok's own, e.g. a forgotten emulator URL. */
+const nonTikTokUrls = (config: PluginConfig) =>
+  (
+    [
+      ['apiBaseUrl', config.apiBaseUrl, TIKTOK_API_BASE_URL],
+      ['authorizeUrl', config.authorizeUrl, TIKTOK_AUTHORIZE_URL],
+    ] as const
+  ).filter(([, value, official]) => new URL(value).origin !== new URL(official).origin);
+
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.service('admin::permission').actionProvider.registerMany(ADMIN_ACTIONS);
 
   const config = getService(strapi, 'config');
+  if (process.env.NODE_ENV === 'production') {
+    // Whoever answers at apiBaseUrl decides who signs in: in production it must be TikTok.
+    for (const [key, value, official] of nonTikTokUrls(config.get())) {
+      strapi.log.warn(
+        `[${PLUGIN_ID}] SECURITY WARNING: ${key} is ${value}, not TikTok's ${official}, in production. ` +
+          'That server decides who signs in. Point it at an emulator in development only.'
+      );
+    }
+  }
   const missing = config.missing();
   if (missing.length > 0) {
     strapi.log.warn(

@@ -26,6 +26,7 @@ export const MESSAGES = {
   noRedirectUri: 'No redirect_uri provided',
   redirectUriNotAllowed: 'redirect_uri is not allowed',
   tokenExchangeFailed: (reason: string) => `Failed to get TikTok token: ${reason}`,
+  tooManyRequests: 'Too many requests, please try again later.',
   unsetVariables: (names: readonly string[]) =>
     `Unset environment variables: check ${names.join(', ')}`,
 } as const;

@@ -1,8 +1,19 @@
 import bootstrap from './bootstrap';
 import config from './config';
+import contentTypes from './content-types';
 import controllers from './controllers';
 import destroy from './destroy';
+import middlewares from './middlewares';
 import routes from './routes';
 import services from './services';
 
-export default { bootstrap, config, controllers, destroy, routes, services };
+export default {
+  bootstrap,
+  config,
+  contentTypes,
+  controllers,
+  destroy,
+  middlewares,
+  routes,
+  services,
+};

@@ -5,6 +5,7 @@ export const PLUGIN_CONFIG_KEY = `plugin::${PLUGIN_ID}`;
 
 export const USER_UID = 'plugin::users-permissions.user';
 export const ROLE_UID = 'plugin::users-permissions.role';
+export const IDENTITY_UID = `plugin::${PLUGIN_ID}.identity`;
 
 /** The `provider` value stored on users created by this plugin (the seed's value). */
 export const PROVIDER = 'tiktok';

@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createStrapi, type Core } from '@strapi/strapi';
 import request from 'supertest';
 import { TikTokEmulator, type EmulatorOptions } from '../../emulator/src';
 import { applyPlaygroundEnv, destroyKeepingListeners } from '../../demo/src/playground-app';
+import { createTestDatabase } from './databases';
 
 const APP_DIR = path.resolve(__dirname, '..', '..', 'playground');
 export const REDIRECT_APP_URL = 'https://app.example.com/auth/tiktok?from=strapi';
@@ -26,6 +28,8 @@ export interface TestApp {
   logs: LogLine[];
   /** The redirect URI the plugin derived, i.e. the one to register at TikTok. */
   callbackUrl: string;
+  /** The variables this Strapi booted with: another process booted with them shares its database. */
+  env: Record<string, string | undefined>;
   close: () => Promise<void>;
 }
 
@@ -36,13 +40,14 @@ export interface TestAppOptions {
 }
 
 /**
- * Boots the playground Strapi on a fresh SQLite file, with a TikTok emulator on 127.0.0.1 as
+ * Boots the playground Strapi on a fresh database (SQLite, or the server of TEST_DATABASE_URL), with a TikTok emulator on 127.0.0.1 as
  * TikTok. One per test file: a boot costs seconds and hundreds of MB.
  */
 export const startTestApp = async (options: TestAppOptions = {}): Promise<TestApp> => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'tiktok-auth-it-'));
+  const database = await createTestDatabase(dataDir);
   const emulator = new TikTokEmulator(options.emulator);
   const tikTokUrl = await emulator.listen();
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'tiktok-auth-it-'));
 
   // Unlisted keys stay unset, i.e. the plugin's defaults.
   const env: Record<string, string | undefined> = {
@@ -53,9 +58,10 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
     TIKTOK_API_BASE_URL: tikTokUrl,
     TIKTOK_AUTHORIZE_URL: `${tikTokUrl}/v2/auth/authorize/`,
     TIKTOK_TIMEOUT_MS: '5000',
+    // Tests send far more than a person would from one address; rate-limit tests lower it.
+    TIKTOK_RATE_LIMIT_MAX: '100000',
     UP_JWT_MANAGEMENT: 'legacy-support',
-    DATABASE_CLIENT: 'sqlite',
-    DATABASE_FILENAME: path.join(dataDir, 'data.db'),
+    ...database.env,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
     ...options.env,
   };
@@ -78,6 +84,7 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
 
   const cleanUp = async () => {
     await emulator.close();
+    await database.drop();
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
@@ -93,6 +100,7 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
     strapi,
     emulator,
     logs,
+    env,
     callbackUrl: strapi.plugin('tiktok-auth-mobile').service('config').callbackUrl(),
     http: () => request(strapi.server.httpServer),
     close: async () => {
@@ -100,6 +108,16 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
       await cleanUp();
     },
   };
+};
+
+/**
+ * Starts Strapi's HTTP server on a free loopback port and returns its URL: for many requests at
+ * once, which `app.http()` (supertest listening anew for each request) is not made for.
+ */
+export const listenOnLoopback = async (app: TestApp): Promise<string> => {
+  const server = app.strapi.server.httpServer;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 };
 
 /** Sets users-permissions' advanced settings (Settings → Users & Permissions → Advanced). */

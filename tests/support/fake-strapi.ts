@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import services from '../../server/src/services';
-import { PLUGIN_CONFIG_KEY, PLUGIN_ID, USER_UID } from '../../server/src/plugin-id';
+import { IDENTITY_UID, PLUGIN_CONFIG_KEY, PLUGIN_ID, USER_UID } from '../../server/src/plugin-id';
 import {
   DERIVED_SETTINGS,
   OPTIONAL_SETTINGS,
@@ -46,11 +46,15 @@ interface QueryParams {
 const matches = (row: Row, where: Where = {}) =>
   Object.entries(where).every(([key, value]) => row[key] === value);
 
+// The database unique indexes the plugin relies on.
+const UNIQUE_COLUMNS: Readonly<Record<string, string>> = { [IDENTITY_UID]: 'pseudoEmail' };
+
 /** The subset of `strapi.db.query(uid)` the plugin uses, over an array; `where` is plain equality. */
 export class FakeQuery {
   constructor(
     private readonly rows: Row[],
-    private readonly nextId: () => number
+    private readonly nextId: () => number,
+    private readonly unique?: string
   ) {}
 
   async findMany({ where }: QueryParams = {}): Promise<Row[]> {
@@ -67,6 +71,10 @@ export class FakeQuery {
   }
 
   async create({ data }: { data: Record<string, unknown> }): Promise<Row> {
+    const { unique } = this;
+    if (unique && this.rows.some((row) => row[unique] === data[unique])) {
+      throw new Error(`UNIQUE constraint failed: ${unique}`);
+    }
     const id = this.nextId();
     const row: Row = { documentId: `doc-${id}`, ...data, id };
     this.rows.push(row);
@@ -97,6 +105,11 @@ export class FakeQuery {
     for (const row of rows) Object.assign(row, data);
     return { count: rows.length };
   }
+
+  async delete({ where }: { where?: Where }): Promise<Row | null> {
+    const index = this.rows.findIndex((candidate) => matches(candidate, where));
+    return index === -1 ? null : this.rows.splice(index, 1)[0];
+  }
 }
 
 /** An in-memory database: one table per uid, one stable query object per table (so it can be spied on). */
@@ -117,10 +130,21 @@ export class FakeDb {
   query(uid: string): FakeQuery {
     let query = this.queries.get(uid);
     if (!query) {
-      query = new FakeQuery(this.rows(uid), () => (this.lastId += 1));
+      query = new FakeQuery(this.rows(uid), () => (this.lastId += 1), UNIQUE_COLUMNS[uid]);
       this.queries.set(uid, query);
     }
     return query;
+  }
+
+  /** Runs `work`; when it throws, every table is put back as it was (a rollback). */
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    const snapshot = [...this.tables.values()].map((rows) => [rows, rows.map((r) => ({ ...r }))]);
+    try {
+      return await work();
+    } catch (error) {
+      for (const [rows, saved] of snapshot) rows.splice(0, rows.length, ...saved);
+      throw error;
+    }
   }
 
   /** Inserts rows as they are (ids included, when given) and returns them. */
@@ -204,7 +228,13 @@ export const createFakeStrapi = (options: FakeStrapiOptions = {}): FakeStrapi =>
       if (id !== PLUGIN_ID) throw new Error(`unexpected plugin ${id}`);
       return { service };
     },
-    db: { query: (uid: string) => db.query(uid) },
+    db: {
+      query: (uid: string) => db.query(uid),
+      transaction: <T>(work: () => Promise<T>) => db.transaction(work),
+    },
+    // Only the admin permission registry the bootstrap talks to.
+    service: (uid: string) =>
+      uid === 'admin::permission' ? { actionProvider: { registerMany: jest.fn() } } : undefined,
     store: ({ type, name, key }: { type: string; name: string; key: string }) => ({
       get: async () => stores[`${type}.${name}.${key}`],
     }),

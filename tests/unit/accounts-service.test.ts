@@ -1,6 +1,6 @@
 import { errors } from '@strapi/utils';
 import { usernameBase, usernameCandidates } from '../../server/src/services/accounts';
-import { ROLE_UID, USER_UID } from '../../server/src/plugin-id';
+import { IDENTITY_UID, ROLE_UID, USER_UID } from '../../server/src/plugin-id';
 import type { TikTokUser } from '../../server/src/tiktok-types';
 import { rejectionOf } from '../support/errors';
 import { createFakeStrapi, type Row } from '../support/fake-strapi';
@@ -220,36 +220,36 @@ describe('accounts service: findOrCreate', () => {
     expect(user.username).toMatch(/^Alice\d{4}$/);
   });
 
-  it('returns the user another request created meanwhile when its own create fails', async () => {
+  it('returns the user another request created once its own claim conflicts', async () => {
     const { accounts, create, fake, userRows } = setup();
-    create.mockImplementationOnce(async () => {
-      fake.db.seed(USER_UID, [tiktokUser({ id: 99, username: 'winner' })]);
-      throw new Error('UNIQUE constraint failed: up_users.email');
-    });
-    await expect(accounts.findOrCreate(person())).resolves.toMatchObject({
-      id: 99,
-      username: 'winner',
-    });
-    expect(create).toHaveBeenCalledTimes(1);
+    // The winner commits between this request's lookup and its claim.
+    const [winner] = fake.db.seed(USER_UID, [tiktokUser({ id: 99, username: 'winner' })]);
+    fake.db.seed(IDENTITY_UID, [{ pseudoEmail: winner.email, userId: 99 }]);
+    jest.spyOn(fake.db.query(USER_UID), 'findMany').mockResolvedValueOnce([]);
+
+    await expect(accounts.findOrCreate(person())).resolves.toMatchObject({ id: 99 });
+    expect(create).not.toHaveBeenCalled();
     expect(userRows()).toHaveLength(1);
   });
 
-  it('tries the next username when a create fails and nobody else created the person', async () => {
-    const { accounts, create, userRows } = setup();
-    create.mockRejectedValueOnce(new Error('UNIQUE constraint failed: up_users.username'));
-    const user = await accounts.findOrCreate(person({ display_name: 'alice' }));
-    expect(user.username).toMatch(/^alice\d{4}$/);
-    expect(create).toHaveBeenCalledTimes(2);
-    expect(userRows()).toHaveLength(1);
+  it('replaces a stale claim whose user was deleted, and links the fresh user', async () => {
+    const { accounts, fake, userRows } = setup();
+    fake.db.seed(IDENTITY_UID, [{ pseudoEmail: 'union-xyz@tiktok.com', userId: 1234 }]);
+    const user = await accounts.findOrCreate(person());
+    expect(userRows().map((row) => row.id)).toEqual([user.id]);
+    expect(fake.db.rows(IDENTITY_UID)).toEqual([
+      expect.objectContaining({ pseudoEmail: 'union-xyz@tiktok.com', userId: user.id }),
+    ]);
   });
 
-  it('gives up with the database error once every candidate failed', async () => {
-    const { accounts, create, userRows } = setup();
+  it('leaves no claim behind and gives up with the database error when the user cannot be created', async () => {
+    const { accounts, create, fake, userRows } = setup();
     const failure = new Error('database is read-only');
     create.mockRejectedValue(failure);
     await expect(accounts.findOrCreate(person())).rejects.toBe(failure);
-    expect(create).toHaveBeenCalledTimes(6);
+    expect(create).toHaveBeenCalledTimes(5);
     expect(userRows()).toHaveLength(0);
+    expect(fake.db.rows(IDENTITY_UID)).toHaveLength(0);
   });
 });
 

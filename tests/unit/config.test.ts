@@ -37,6 +37,8 @@ describe('parseConfig', () => {
       allowedRedirectUris: [],
       stateTtlSeconds: 600,
       stateSecret: undefined,
+      rateLimitWindowMs: 60000,
+      rateLimitMax: 30,
     });
   });
 
@@ -114,6 +116,13 @@ describe('parseConfig', () => {
       value: 'x'.repeat(40),
       parsed: 'x'.repeat(40),
     },
+    {
+      key: 'rateLimitWindowMs',
+      env: 'TIKTOK_RATE_LIMIT_WINDOW_MS',
+      value: '30000',
+      parsed: 30000,
+    },
+    { key: 'rateLimitMax', env: 'TIKTOK_RATE_LIMIT_MAX', value: '5', parsed: 5 },
   ];
 
   it.each(fallbacks)(
@@ -148,6 +157,8 @@ describe('parseConfig', () => {
       allowedRedirectUris: ['https://app.example.com/tiktok/'],
       stateTtlSeconds: 300,
       stateSecret: 'a-state-secret-of-at-least-32-characters',
+      rateLimitWindowMs: 120000,
+      rateLimitMax: 0,
     };
     const env = Object.fromEntries(fallbacks.map(({ env: name, value }) => [name, value]));
     expect(parseConfig(fromConfig, env)).toEqual(fromConfig);
@@ -225,6 +236,10 @@ describe('parseConfig', () => {
     ['strapiUrl', 'given as an object', { strapiUrl: { a: 'x' } }],
     ['emailDomain', 'given as a list', { emailDomain: ['tiktok.com'] }],
     ['apiBaseUrl', 'given as an object', { apiBaseUrl: { url: 'https://tiktok.test' } }],
+    ['rateLimitWindowMs', 'under a second', { rateLimitWindowMs: 999 }],
+    ['rateLimitWindowMs', 'not a number', { rateLimitWindowMs: '1 minute' }],
+    ['rateLimitMax', 'negative', { rateLimitMax: -1 }],
+    ['rateLimitMax', 'not whole', { rateLimitMax: 2.5 }],
   ])('refuses a %s %s with a ConfigError naming it', (key, _problem, raw) => {
     expect(configError(raw).message).toContain(key);
   });

@@ -133,6 +133,19 @@ describe('tiktok service: exchangeCode', () => {
       'Request failed with status code 429',
     ],
     [
+      'an HTTP 429 rate_limit_exceeded',
+      {
+        status: 429,
+        body: { error: 'rate_limit_exceeded', error_description: 'Too many requests.' },
+      },
+      'Too many requests.',
+    ],
+    [
+      'a 200 with malformed JSON',
+      { status: 200, body: '{"access_token": "act.x",' },
+      'TikTok sent an unreadable answer',
+    ],
+    [
       'a 200 without access_token',
       { status: 200, body: { token_type: 'Bearer', open_id: 'o' } },
       'TikTok sent no access token',
@@ -175,6 +188,30 @@ describe('tiktok service: exchangeCode', () => {
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+});
+
+describe('tiktok service: connection refused', () => {
+  it.each([
+    [
+      'the token exchange',
+      (service: TikTokService) => service.exchangeCode({ code: CODE, redirectUri: REDIRECT_URI }),
+      'Failed to get TikTok token: ',
+    ],
+    [
+      'the user info call',
+      (service: TikTokService) => service.fetchUser(ACCESS_TOKEN),
+      'Failed to fetch TikTok user: ',
+    ],
+  ])('fails %s readably when nothing listens', async (_case, call, prefix) => {
+    // A port that was free a moment ago: nothing accepts connections there.
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+
+    const error = await rejection(call(tiktokService({ apiBaseUrl: `http://127.0.0.1:${port}` })));
+    expect(error.message).toBe(`${prefix}connect ECONNREFUSED 127.0.0.1:${port}`);
   });
 });
 
@@ -240,6 +277,24 @@ describe('tiktok service: fetchUser', () => {
       'a 200 whose error has no message',
       { status: 200, body: { data: {}, error: { code: 'rate_limit_exceeded' } } },
       'rate_limit_exceeded',
+    ],
+    [
+      'an HTTP 429 rate_limit_exceeded',
+      {
+        status: 429,
+        body: { data: {}, error: { code: 'rate_limit_exceeded', message: 'Too many requests.' } },
+      },
+      'Failed to fetch TikTok user: Request failed with status code 429',
+    ],
+    [
+      'an HTTP 500 with an HTML page',
+      { status: 500, body: '<!doctype html><h1>Internal Server Error</h1>' },
+      'Failed to fetch TikTok user: Request failed with status code 500',
+    ],
+    [
+      'a 200 with malformed JSON',
+      { status: 200, body: '{"data": {"user": {' },
+      'Failed to fetch TikTok user: TikTok sent an unreadable answer',
     ],
     [
       'a 200 with empty data',

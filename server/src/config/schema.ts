@@ -20,6 +20,8 @@ export const OPTIONAL_SETTINGS = {
   redirectWith: 'TIKTOK_REDIRECT_WITH',
   allowedRedirectUris: 'TIKTOK_ALLOWED_REDIRECT_URIS',
   stateTtlSeconds: 'TIKTOK_STATE_TTL_SECONDS',
+  rateLimitWindowMs: 'TIKTOK_RATE_LIMIT_WINDOW_MS',
+  rateLimitMax: 'TIKTOK_RATE_LIMIT_MAX',
 } as const;
 
 /** Optional settings without a default: unset means "derive it" (see each field's comment). */
@@ -47,6 +49,10 @@ export const DEFAULTS = {
   // Empty means: only the plugin's own callback URL (known once `strapiUrl` is).
   allowedRedirectUris: [],
   stateTtlSeconds: 600,
+  // 30 requests a minute per client: several sign-ins even behind a shared (NAT) address, while
+  // one client alone cannot spend more than 5% of TikTok's default 600 calls a minute per app.
+  rateLimitWindowMs: 60000,
+  rateLimitMax: 30,
 } as const;
 
 export interface PluginConfig {
@@ -76,6 +82,10 @@ export interface PluginConfig {
   stateTtlSeconds: number;
   /** Key material for the state cookie; unset means derived from Strapi's `APP_KEYS`. */
   stateSecret?: string;
+  /** Length of one client's rate-limit window on the routes that call TikTok, in milliseconds. */
+  rateLimitWindowMs: number;
+  /** Requests one client may make per window on those routes; 0 turns the limit off. */
+  rateLimitMax: number;
 }
 
 const isUrlWithScheme = (value: string, schemes?: readonly string[]): boolean => {
@@ -167,6 +177,20 @@ const schema = yup
       .max(3600, 'stateTtlSeconds must be at most 3600')
       .required(),
     stateSecret: text('stateSecret').min(32, 'stateSecret must be at least 32 characters'),
+    rateLimitWindowMs: yup
+      .number()
+      .typeError('rateLimitWindowMs must be a number of milliseconds')
+      .integer('rateLimitWindowMs must be a whole number of milliseconds')
+      .min(1000, 'rateLimitWindowMs must be at least 1000')
+      .max(86400000, 'rateLimitWindowMs must be at most 86400000 (a day)')
+      .required(),
+    rateLimitMax: yup
+      .number()
+      .typeError('rateLimitMax must be a number of requests')
+      .integer('rateLimitMax must be a whole number of requests')
+      .min(0, 'rateLimitMax must be 0 (off) or more')
+      .max(100000, 'rateLimitMax must be at most 100000')
+      .required(),
   })
   .noUnknown(true, ({ unknown }) => `unknown key(s): ${unknown}`)
   .strict(false);

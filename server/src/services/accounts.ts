@@ -69,19 +69,26 @@ const accounts = ({ strapi }: { strapi: Core.Strapi }) => {
     return attribute?.minLength ?? 3;
   };
 
-  const findOwn = async (email: string): Promise<StrapiUser | null> =>
-    (await users().findOne({ where: { email, provider: PROVIDER } })) as StrapiUser | null;
+  /** The first candidate nobody uses yet; the last candidate cannot collide in practice. */
+  const freeUsername = async (profile: TikTokUser): Promise<string> => {
+    let candidate = '';
+    for (candidate of usernameCandidates(usernameBase(profile), usernameMinLength())) {
+      if ((await users().count({ where: { username: candidate } })) === 0) break;
+    }
+    return candidate;
+  };
 
   const create = async (
     email: string,
     roleId: number,
     profile: TikTokUser
   ): Promise<StrapiUser> => {
-    let lastError: unknown;
-    for (const username of usernameCandidates(usernameBase(profile), usernameMinLength())) {
-      if ((await users().count({ where: { username } })) > 0) continue;
-      try {
-        return (await users().create({
+    const username = await freeUsername(profile);
+    // Simultaneous first sign-ins of one person, on any process, create one user (see identities).
+    const { user, created } = await getService(strapi, 'identities').createOnce(
+      email,
+      async () =>
+        (await users().create({
           data: {
             username,
             email,
@@ -90,15 +97,10 @@ const accounts = ({ strapi }: { strapi: Core.Strapi }) => {
             confirmed: true,
             blocked: false,
           },
-        })) as StrapiUser;
-      } catch (error) {
-        // Another request may have created this person, or taken this username, meanwhile.
-        const winner = await findOwn(email);
-        if (winner) return winner;
-        lastError = error;
-      }
-    }
-    throw lastError;
+        })) as StrapiUser
+    );
+    if (created) strapi.log.info(`[${PLUGIN_ID}] created user ${user.id} for a new TikTok sign-in`);
+    return user;
   };
 
   return {
@@ -131,9 +133,7 @@ const accounts = ({ strapi }: { strapi: Core.Strapi }) => {
         .findOne({ where: { type: settings.default_role } });
       if (!role) throw new errors.ApplicationError(MESSAGES.defaultRoleMissing);
 
-      const user = await create(email, role.id as number, profile);
-      strapi.log.info(`[${PLUGIN_ID}] created user ${user.id} for a new TikTok sign-in`);
-      return user;
+      return create(email, role.id as number, profile);
     },
   };
 };

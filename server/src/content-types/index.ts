@@ -1,0 +1,3 @@
+import identity from './identity';
+
+export default { identity };

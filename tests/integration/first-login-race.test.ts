@@ -1,0 +1,128 @@
+import request from 'supertest';
+import { startChildStrapi, type ChildStrapi } from '../support/child-strapi';
+import { TikTokProxy } from '../support/tiktok-proxy';
+import { TEST_DATABASE_CLIENT } from './databases';
+import { listenOnLoopback, startTestApp, type TestApp } from './harness';
+
+/**
+ * Simultaneous first sign-ins of one new person create exactly one user, on the database of this
+ * run (SQLite, or TEST_DATABASE_URL's), and over two Strapi processes sharing a database server.
+ * "TikTok" holds every user-info answer until all the sign-ins have asked, so that they all reach
+ * the database together instead of one after the other.
+ */
+const USERS = 'plugin::users-permissions.user';
+const IDENTITIES = 'plugin::tiktok-auth-mobile.identity';
+const CONNECT = '/api/tiktok-auth-mobile/connect';
+const SIMULTANEOUS = 50;
+
+let sequence = 0;
+
+/** A person the emulator did not know yet, with `count` fresh access tokens for them. */
+const newPerson = (app: TestApp, count: number) => {
+  sequence += 1;
+  const id = `racer-${sequence}-${Date.now()}`;
+  app.emulator.addPerson({
+    id,
+    open_id: `${id}-open`,
+    union_id: `${id}-union`,
+    display_name: `Racer ${sequence}`,
+  });
+  const tokens = Array.from({ length: count }, () => app.emulator.issueAccessToken(id));
+  return { email: `${id}-union@tiktok.com`, tokens };
+};
+
+/** Boots the app with TikTok behind a proxy that can line the requests up. */
+const bootBehindProxy = async () => {
+  const proxy = new TikTokProxy();
+  const app = await startTestApp({ env: { TIKTOK_API_BASE_URL: await proxy.listen() } });
+  proxy.target = app.emulator.url;
+  return { app, proxy };
+};
+
+const signInAll = (baseUrls: string[], tokens: string[], proxy: TikTokProxy) => {
+  proxy.barrier(tokens.length);
+  return Promise.all(
+    tokens.map((token, index) =>
+      request(baseUrls[index % baseUrls.length])
+        .post(CONNECT)
+        .send({ access_token: token })
+    )
+  );
+};
+
+const expectOneUser = async (
+  app: TestApp,
+  email: string,
+  responses: Awaited<ReturnType<typeof signInAll>>
+) => {
+  expect(responses.map((response) => response.status)).toEqual(responses.map(() => 200));
+  const ids = new Set(responses.map((response) => response.body.user.id));
+  expect(ids.size).toBe(1);
+  const users = await app.strapi.db.query(USERS).findMany({ where: { email } });
+  expect(users.map((user: { id: number }) => user.id)).toEqual([...ids]);
+  expect(await app.strapi.db.query(IDENTITIES).count({ where: { pseudoEmail: email } })).toBe(1);
+  return users[0] as { id: number; documentId: string };
+};
+
+describe(`first sign-in on ${TEST_DATABASE_CLIENT}`, () => {
+  let app: TestApp;
+  let proxy: TikTokProxy;
+  let url: string;
+  beforeAll(async () => {
+    ({ app, proxy } = await bootBehindProxy());
+    url = await listenOnLoopback(app);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await proxy?.close();
+  });
+
+  it(`${SIMULTANEOUS} simultaneous first sign-ins of one person create exactly one user`, async () => {
+    const { email, tokens } = newPerson(app, SIMULTANEOUS);
+    const user = await expectOneUser(app, email, await signInAll([url], tokens, proxy));
+    const created = app.logs.filter((line) =>
+      line.message.includes(`created user ${user.id} for a new TikTok sign-in`)
+    );
+    expect(created).toHaveLength(1);
+  });
+
+  it('gives a user deleted in the admin a fresh account, even when they retry at once', async () => {
+    const { email, tokens } = newPerson(app, 1 + SIMULTANEOUS);
+    const [first] = await signInAll([url], tokens.slice(0, 1), proxy);
+    const deleted = await expectOneUser(app, email, [first]);
+    // What the admin's content manager does.
+    await app.strapi.documents(USERS).delete({ documentId: deleted.documentId });
+    expect(await app.strapi.db.query(USERS).count({ where: { email } })).toBe(0);
+
+    const fresh = await expectOneUser(app, email, await signInAll([url], tokens.slice(1), proxy));
+    expect(fresh.id).not.toBe(deleted.id);
+  });
+});
+
+// Only a database server can be shared by two processes; on SQLite-only runs this block is absent.
+const sharedServers = TEST_DATABASE_CLIENT === 'sqlite' ? [] : [TEST_DATABASE_CLIENT];
+for (const client of sharedServers) {
+  describe(`first sign-in over two Strapi processes sharing one ${client} database`, () => {
+    let app: TestApp;
+    let proxy: TikTokProxy;
+    let second: ChildStrapi | undefined;
+    let urls: string[];
+    beforeAll(async () => {
+      ({ app, proxy } = await bootBehindProxy());
+      // Booted after the first one has created the schema, as a rolling deploy would.
+      second = await startChildStrapi(app.env);
+      urls = [await listenOnLoopback(app), second.url];
+    });
+    afterAll(async () => {
+      await second?.stop();
+      await app?.close();
+      await proxy?.close();
+    });
+
+    it(`${SIMULTANEOUS} simultaneous first sign-ins spread over both create exactly one user`, async () => {
+      const { email, tokens } = newPerson(app, SIMULTANEOUS);
+      const responses = await signInAll(urls, tokens, proxy);
+      await expectOneUser(app, email, responses);
+    });
+  });
+}

@@ -1,0 +1,132 @@
+import { FAULTS, TikTokProxy, type Behaviour } from '../support/tiktok-proxy';
+import { REDIRECT_APP_URL, startTestApp, type TestApp } from './harness';
+
+/**
+ * TikTok misbehaving, for real over loopback sockets: "TikTok" is a proxy in front of the
+ * emulator that answers with each fault in turn. Every fault ends in a clear error within the
+ * configured timeout, and nothing is half created.
+ */
+const TIMEOUT_MS = 1000;
+const USERS = 'plugin::users-permissions.user';
+const IDENTITIES = 'plugin::tiktok-auth-mobile.identity';
+
+let app: TestApp;
+let proxy: TikTokProxy;
+
+beforeAll(async () => {
+  proxy = new TikTokProxy();
+  app = await startTestApp({
+    env: { TIKTOK_API_BASE_URL: await proxy.listen(), TIKTOK_TIMEOUT_MS: String(TIMEOUT_MS) },
+  });
+  proxy.target = app.emulator.url;
+});
+afterAll(async () => {
+  await app?.close();
+  await proxy?.close();
+});
+afterEach(async () => {
+  proxy.reset();
+  if (!proxy.listening) await proxy.listen();
+});
+
+/** A fault: a behaviour of the proxy, or its port closed (connection refused). */
+type Fault = Behaviour | 'refused';
+
+const arrange = async (fault: Fault) => {
+  if (fault === 'refused') await proxy.refuseConnections();
+  else proxy.behaviour = fault;
+};
+
+const counts = async () => ({
+  users: await app.strapi.db.query(USERS).count(),
+  identities: await app.strapi.db.query(IDENTITIES).count(),
+});
+
+const reason = (pattern: string) =>
+  expect.stringMatching(new RegExp(`^Failed to (fetch TikTok user|get TikTok token): ${pattern}$`));
+const refused = reason('connect ECONNREFUSED 127\\.0\\.0\\.1:\\d+');
+const dropped = reason('(stream has been aborted|aborted|socket hang up|read ECONNRESET)');
+
+// [fault, reason in /connect's message (user-info), reason in /callback's error (token exchange)]
+const FAULT_CASES: [string, Fault, unknown, unknown][] = [
+  [
+    'slow past the timeout',
+    FAULTS.hang,
+    `Failed to fetch TikTok user: timeout of ${TIMEOUT_MS}ms exceeded`,
+    `Failed to get TikTok token: timeout of ${TIMEOUT_MS}ms exceeded`,
+  ],
+  ['connection refused', 'refused', refused, refused],
+  ['reset mid-body', FAULTS.resetMidBody, dropped, dropped],
+  [
+    'HTTP 500 with HTML',
+    FAULTS.html500,
+    'Failed to fetch TikTok user: Request failed with status code 500',
+    'Failed to get TikTok token: Request failed with status code 500',
+  ],
+  [
+    'malformed JSON',
+    FAULTS.malformedJson,
+    'Failed to fetch TikTok user: TikTok sent an unreadable answer',
+    'Failed to get TikTok token: TikTok sent an unreadable answer',
+  ],
+  [
+    '429 rate_limit_exceeded',
+    FAULTS.rateLimited,
+    'Failed to fetch TikTok user: Request failed with status code 429',
+    'Failed to get TikTok token: Too many requests to TikTok.',
+  ],
+  [
+    'HTTP 200 with an error body',
+    FAULTS.errorWith200,
+    'TikTok had an internal error.',
+    'Failed to get TikTok token: TikTok had an internal error.',
+  ],
+  [
+    'no union_id or open_id (and no access token)',
+    FAULTS.noIdentity,
+    'Email was not available.',
+    'Failed to get TikTok token: TikTok sent no access token',
+  ],
+];
+
+describe.each(FAULT_CASES)('TikTok fault: %s', (_name, fault, connectMessage, callbackError) => {
+  it('POST /connect answers a clear 400 and creates nothing', async () => {
+    const before = await counts();
+    await arrange(fault);
+    const response = await app
+      .http()
+      .post('/api/tiktok-auth-mobile/connect')
+      .send({ access_token: 'act.any' });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({
+      data: null,
+      error: { status: 400, name: 'ApplicationError' },
+    });
+    expect(response.body.error.message).toEqual(connectMessage);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('GET /callback redirects to the app with a clear error and no token', async () => {
+    await arrange(fault);
+    const response = await app
+      .http()
+      .get('/api/tiktok-auth-mobile/callback?code=any-code&scopes=user.info.basic&state=s1');
+    expect(response.status).toBe(302);
+    expect(response.headers.location.startsWith(`${REDIRECT_APP_URL}&`)).toBe(true);
+    const params = new URL(response.headers.location).searchParams;
+    expect(params.get('error')).toEqual(callbackError);
+    expect(params.get('state')).toBe('s1');
+    expect(params.has('access_token')).toBe(false);
+  });
+});
+
+describe('after every fault', () => {
+  it('still signs people in once TikTok is back, through the same connection pool', async () => {
+    const response = await app
+      .http()
+      .post('/api/tiktok-auth-mobile/connect')
+      .send({ access_token: app.emulator.issueAccessToken('alice') });
+    expect(response.status).toBe(200);
+    expect(response.body.user.email).toBe('c8f1a9d2-7b1e-5c44-9a31-a11ce0000001@tiktok.com');
+  });
+});

@@ -1,0 +1,46 @@
+import bootstrap from '../../server/src/bootstrap';
+import { createFakeStrapi } from '../support/fake-strapi';
+
+const CONFIGURED = {
+  clientKey: 'k',
+  clientSecret: 's',
+  redirectAppUrl: 'myapp://tiktok',
+  strapiUrl: 'https://api.example.com',
+};
+
+const bootWith = async (nodeEnv: string, pluginConfig: Record<string, unknown>) => {
+  const saved = process.env.NODE_ENV;
+  process.env.NODE_ENV = nodeEnv;
+  try {
+    const fake = createFakeStrapi({ pluginConfig: { ...CONFIGURED, ...pluginConfig } });
+    await bootstrap({ strapi: fake.strapi });
+    return fake.log.warn.mock.calls.map(([message]) => String(message));
+  } finally {
+    process.env.NODE_ENV = saved;
+  }
+};
+
+describe('bootstrap: TikTok URLs in production', () => {
+  const emulator = {
+    apiBaseUrl: 'http://127.0.0.1:4010',
+    authorizeUrl: 'http://127.0.0.1:4010/v2/auth/authorize/',
+  };
+
+  it("is silent in production with TikTok's own URLs", async () => {
+    expect(await bootWith('production', {})).toEqual([]);
+  });
+
+  it('is silent outside production whatever the URLs', async () => {
+    expect(await bootWith('development', emulator)).toEqual([]);
+  });
+
+  it('warns for each URL whose origin is not TikTok’s, even on a look-alike host', async () => {
+    const warnings = await bootWith('production', {
+      apiBaseUrl: 'https://open.tiktokapis.com.evil.example',
+      authorizeUrl: 'http://www.tiktok.com/v2/auth/authorize/',
+    });
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain('SECURITY WARNING: apiBaseUrl');
+    expect(warnings[1]).toContain('SECURITY WARNING: authorizeUrl');
+  });
+});
