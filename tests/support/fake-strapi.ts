@@ -181,7 +181,7 @@ export const createFakeStrapi = (options: FakeStrapiOptions = {}): FakeStrapi =>
       if (id !== PLUGIN_ID) throw new Error(`unexpected plugin ${id}`);
       return { service };
     },
-    db: { query: (uid: string) => db.query(uid) },
+    db: { query: (uid: string) => db.query(uid), lifecycles: { subscribe: () => () => undefined } },
     store: ({ type, name, key }: { type: string; name: string; key: string }) => ({
       get: async () => stores[`${type}.${name}.${key}`],
     }),

@@ -1,6 +1,7 @@
 import accounts from './accounts';
+import advancedSettings from './advanced-settings';
 import config from './config';
 import session from './session';
 import tiktok from './tiktok';
 
-export default { accounts, config, session, tiktok };
+export default { accounts, advancedSettings, config, session, tiktok };
