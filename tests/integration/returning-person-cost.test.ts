@@ -40,7 +40,7 @@ describe('what a returning person costs the database', () => {
     const sql = await queriesDuring(async () => {
       const response = await connect(token);
       expect(response.status).toBe(200);
-      expect(response.body.user).toMatchObject({ username: 'alice.tiktok' });
+      expect(response.body.user).toMatchObject({ username: 'Alice Example' });
     });
 
     expect(sql.length).toBeGreaterThan(0);

@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import { buildSessionMetadata, errors } from '@strapi/utils';
 import { MESSAGES } from '../errors';
 import { USER_UID } from '../plugin-id';
+import { getService } from '../utils/get-service';
 import type { StrapiUser } from './accounts';
 
 export interface SignInBody {
@@ -85,9 +86,7 @@ const session = ({ strapi }: { strapi: Core.Strapi }) => {
       );
       if (mode === 'refresh') return refreshSession(user, ctx, deviceId);
 
-      const jwtService = strapi.plugin('users-permissions').service('jwt');
-      // issue() is synchronous in legacy mode but a Promise in refresh mode: awaiting covers both.
-      const jwt = (await jwtService.issue({ id: user.id })) as string;
+      const jwt = await getService(strapi, 'legacyJwt').issue(user.id);
       return { jwt, user: await sanitizeUser(user, ctx) };
     },
   };
