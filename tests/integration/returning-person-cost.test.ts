@@ -1,3 +1,4 @@
+import { EMAIL_INDEX } from '../../server/src/register';
 import { setAdvancedSettings, startTestApp, type TestApp } from './harness';
 
 const CONNECT = '/api/tiktok-auth-mobile/connect';
@@ -48,6 +49,24 @@ describe('what a returning person costs the database', () => {
     for (const statement of sql) expect(statement).toMatch(/^select /i);
     expect(sql.join('\n')).toMatch(/from [`"]up_users[`"]/);
     expect(sql.join('\n')).not.toMatch(/strapi_core_store_settings/);
+  });
+  it('finds the person through an index, not by scanning the users table', async () => {
+    const [user] = await app.strapi.db.query('plugin::users-permissions.user').findMany({
+      where: { provider: 'tiktok' },
+      limit: 1,
+    });
+    const lookup = app.strapi.db
+      .connection('up_users')
+      .select('*')
+      .where({ email: user.email })
+      .toSQL()
+      .toNative();
+    const plan = (await app.strapi.db.connection.raw(`explain query plan ${lookup.sql}`, [
+      ...lookup.bindings,
+    ])) as { detail: string }[];
+    expect(plan.map((step) => step.detail).join('\n')).toMatch(
+      new RegExp(`USING INDEX ${EMAIL_INDEX}`)
+    );
   });
 });
 
