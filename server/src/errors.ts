@@ -15,7 +15,16 @@ export const MESSAGES = {
   defaultRoleMissing: 'Impossible to find the default role',
   missingScopes: "User hasn't provided needed scopes",
   noCode: 'No code provided',
+  codeTooLong: 'The code is too long.',
   invalidCallback: 'Invalid callback parameters',
+  invalidAppState: 'state must be a single value of at most 512 characters',
+  stateMismatch: 'State does not match the sign-in that was started',
+  flowExpired: 'The sign-in expired or was tampered with: start again',
+  noCodeVerifier: 'No code_verifier provided',
+  invalidCodeVerifier:
+    'Invalid code_verifier: 32 to 128 characters of A-Z, a-z, 0-9, "-", ".", "_" and "~"',
+  noRedirectUri: 'No redirect_uri provided',
+  redirectUriNotAllowed: 'redirect_uri is not allowed',
   tokenExchangeFailed: (reason: string) => `Failed to get TikTok token: ${reason}`,
   unsetVariables: (names: readonly string[]) =>
     `Unset environment variables: check ${names.join(', ')}`,

@@ -144,29 +144,44 @@ export const setAdvancedSettings = async (
   await store.set({ value: { ...current, ...changes } });
 };
 
-/** Walks the emulator's consent screen as `personId` and returns TikTok's redirect to /callback. */
+/** Answers TikTok's consent screen at `authorizeUrl` as `personId` (or `deny`): TikTok's redirect. */
+export const consentAt = async (authorizeUrl: URL, personId: string): Promise<URL> => {
+  const withChoice = new URL(authorizeUrl);
+  withChoice.searchParams.set('person', personId);
+  const response = await fetch(withChoice, { redirect: 'manual' });
+  expect(response.status).toBe(302);
+  return new URL(response.headers.get('location')!);
+};
+
+/** The app opening TikTok's consent screen itself (Flow A, or Flow C with a PKCE challenge). */
 export const authorizeAt = async (
   app: TestApp,
   personId: string,
-  { scope = 'user.info.basic', state }: { scope?: string; state?: string } = {}
+  {
+    scope = 'user.info.basic',
+    state,
+    redirectUri = app.callbackUrl,
+    codeChallenge,
+  }: { scope?: string; state?: string; redirectUri?: string; codeChallenge?: string } = {}
 ): Promise<URL> => {
   const query = new URLSearchParams({
     client_key: app.emulator.clientKey,
     scope,
     response_type: 'code',
-    redirect_uri: app.callbackUrl,
-    person: personId,
+    redirect_uri: redirectUri,
     ...(state ? { state } : {}),
+    ...(codeChallenge ? { code_challenge: codeChallenge, code_challenge_method: 'S256' } : {}),
   });
-  const response = await fetch(`${app.emulator.url}/v2/auth/authorize/?${query}`, {
-    redirect: 'manual',
-  });
-  return new URL(response.headers.get('location')!);
+  return consentAt(new URL(`${app.emulator.url}/v2/auth/authorize/?${query}`), personId);
 };
 
-/** Follows a /callback URL (as TikTok's redirect would) and returns the app URL it redirects to. */
-export const callbackRedirect = async (app: TestApp, callback: URL): Promise<URL> => {
-  const response = await app.http().get(`${callback.pathname}${callback.search}`);
+/**
+ * Follows a /callback URL (as TikTok's redirect would, with the browser's cookie when given) and
+ * returns the app URL it redirects to.
+ */
+export const callbackRedirect = async (app: TestApp, callback: URL, cookie?: string) => {
+  const call = app.http().get(`${callback.pathname}${callback.search}`);
+  const response = await (cookie ? call.set('Cookie', cookie) : call);
   expect(response.status).toBe(302);
   return new URL(response.headers.location);
 };

@@ -3,12 +3,24 @@ import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
 import { BASIC_SCOPE } from '../config/schema';
 import { MESSAGES } from '../errors';
+import { challengeFor, createState, createVerifier } from '../pkce';
 import { appRedirectUrl } from '../redirect';
+import { sameState } from '../state-cookie';
+import { PLUGIN_ID } from '../plugin-id';
 import { getService } from '../utils/get-service';
-import { readAccessToken, readCallbackQuery, readDeviceId } from './validation';
+import {
+  readAccessToken,
+  readAppState,
+  readCallbackQuery,
+  readDeviceId,
+  readTokenRequest,
+  type CallbackQuery,
+} from './validation';
 
 // A TikTok error description is shown to the app as is, but never at any length.
 const MAX_DESCRIPTION_LENGTH = 500;
+
+type AppParams = Record<string, string | undefined>;
 
 const auth = ({ strapi }: { strapi: Core.Strapi }) => {
   const settings = () => getService(strapi, 'config');
@@ -32,71 +44,114 @@ const auth = ({ strapi }: { strapi: Core.Strapi }) => {
     ctx.querystring = params.toString();
   };
 
-  const handleCallback = async (ctx: Context) => {
-    if (!ensureConfigured(ctx)) return;
-    const config = settings().get();
-    const query = readCallbackQuery(ctx.query);
-
-    const toApp = (params: Record<string, string | undefined>) => {
-      // The token travels in the URL: keep it out of caches and of the next page's Referer.
-      ctx.set('Cache-Control', 'no-store');
-      ctx.set('Referrer-Policy', 'no-referrer');
-      ctx.redirect(
-        appRedirectUrl(
-          config.redirectAppUrl!,
-          { ...params, state: query?.state },
-          config.tokenDelivery
-        )
-      );
-    };
-
-    if (!query) return toApp({ error: MESSAGES.invalidCallback });
-    if (query.error) {
-      return toApp({
-        error: query.error,
-        error_description: query.error_description?.slice(0, MAX_DESCRIPTION_LENGTH),
-      });
+  /** What a successful callback hands the app: TikTok's token (Flow A) or a Strapi session. */
+  const credentialsForApp = async (
+    ctx: Context,
+    code: string,
+    codeVerifier: string | undefined
+  ): Promise<AppParams> => {
+    const exchange = { code, codeVerifier, redirectUri: settings().callbackUrl()! };
+    if (settings().get().redirectWith === 'strapi_jwt') {
+      const session = await getService(strapi, 'login').withCode(exchange, ctx);
+      return { jwt: session.jwt, refreshToken: session.refreshToken };
     }
-    if (!query.code) return toApp({ error: MESSAGES.noCode });
+    const token = await getService(strapi, 'tiktok').exchangeCode(exchange);
+    return { access_token: token.access_token };
+  };
+
+  /**
+   * The outcome of TikTok's redirect, as parameters for the app. With a Flow B cookie, the
+   * state must match before anything else happens, and the app gets back its own state.
+   */
+  const callbackOutcome = async (
+    ctx: Context,
+    query: CallbackQuery | undefined
+  ): Promise<AppParams> => {
+    const started = getService(strapi, 'flowCookie').take(ctx);
+    if (started && !started.flow) return { error: MESSAGES.flowExpired };
+    const flow = started?.flow;
+    const state = flow ? flow.appState : query?.state;
+
+    if (!query) return { error: MESSAGES.invalidCallback, state };
+    if (flow && !sameState(flow.state, query.state)) {
+      return { error: MESSAGES.stateMismatch, state };
+    }
+    if (query.error) {
+      const description = query.error_description?.slice(0, MAX_DESCRIPTION_LENGTH);
+      return { error: query.error, error_description: description, state };
+    }
+    if (!query.code) return { error: MESSAGES.noCode, state };
     const scopes = (query.scopes ?? '').split(',').map((scope) => scope.trim());
-    if (!scopes.includes(BASIC_SCOPE)) return toApp({ error: MESSAGES.missingScopes });
+    if (!scopes.includes(BASIC_SCOPE)) return { error: MESSAGES.missingScopes, state };
 
     try {
-      const token = await getService(strapi, 'tiktok').exchangeCode({
-        code: query.code,
-        redirectUri: settings().callbackUrl()!,
-      });
-      return toApp({ access_token: token.access_token });
+      return { ...(await credentialsForApp(ctx, query.code, flow?.verifier)), state };
     } catch (error) {
-      const message =
-        error instanceof errors.ApplicationError
-          ? error.message
-          : MESSAGES.tokenExchangeFailed('unexpected error');
-      return toApp({ error: message });
+      if (error instanceof errors.ApplicationError) return { error: error.message, state };
+      strapi.log.error(
+        `[${PLUGIN_ID}] callback failed: ${error instanceof Error ? error.message : 'unknown error'}`
+      );
+      return { error: MESSAGES.tokenExchangeFailed('unexpected error'), state };
     }
   };
 
   return {
+    /** `GET /authorize` (Flow B): sends the browser to TikTok with PKCE and a sealed state cookie. */
+    async authorize(ctx: Context) {
+      if (!ensureConfigured(ctx)) return;
+      const config = settings().get();
+      const appState = readAppState(ctx.query);
+      const verifier = createVerifier();
+      const state = createState();
+      getService(strapi, 'flowCookie').start(ctx, { state, verifier, appState });
+
+      const target = new URL(config.authorizeUrl);
+      target.searchParams.set('client_key', config.clientKey!);
+      target.searchParams.set('scope', config.scopes.join(','));
+      target.searchParams.set('response_type', 'code');
+      target.searchParams.set('redirect_uri', settings().callbackUrl()!);
+      target.searchParams.set('state', state);
+      target.searchParams.set('code_challenge', challengeFor(verifier));
+      target.searchParams.set('code_challenge_method', 'S256');
+      ctx.set('Cache-Control', 'no-store');
+      ctx.redirect(target.toString());
+    },
+
     /** `GET /callback`: TikTok's redirect after login; answers with a redirect to the app. */
     async callback(ctx: Context) {
       try {
-        await handleCallback(ctx);
+        if (!ensureConfigured(ctx)) return;
+        const config = settings().get();
+        const params = await callbackOutcome(ctx, readCallbackQuery(ctx.query));
+        // Tokens travel in the URL: keep them out of caches and of the next page's Referer.
+        ctx.set('Cache-Control', 'no-store');
+        ctx.set('Referrer-Policy', 'no-referrer');
+        ctx.redirect(appRedirectUrl(config.redirectAppUrl!, params, config.tokenDelivery));
       } finally {
         redactCode(ctx);
       }
     },
 
-    /** `POST /connect`: a TikTok access token in, a Strapi session out. */
+    /** `POST /connect` (Flow A): a TikTok access token in, a Strapi session out. */
     async connect(ctx: Context) {
       if (!ensureConfigured(ctx)) return;
       const accessToken = readAccessToken(ctx.request.body);
+      ctx.body = await getService(strapi, 'login').withAccessToken(
+        accessToken,
+        ctx,
+        readDeviceId(ctx.request.body)
+      );
+    },
 
-      const profile = await getService(strapi, 'tiktok').fetchUser(accessToken);
-      const user = await getService(strapi, 'accounts').findOrCreate(profile);
-      if (user.blocked) throw new errors.ApplicationError(MESSAGES.blocked);
-
-      ctx.body = await getService(strapi, 'session').signIn(
-        user,
+    /** `POST /token` (Flow C): the SDK's code and verifier in, a Strapi session out. */
+    async token(ctx: Context) {
+      if (!ensureConfigured(ctx)) return;
+      const request = readTokenRequest(ctx.request.body);
+      if (!settings().allowedRedirectUris().includes(request.redirectUri)) {
+        throw new errors.ValidationError(MESSAGES.redirectUriNotAllowed);
+      }
+      ctx.body = await getService(strapi, 'login').withCode(
+        request,
         ctx,
         readDeviceId(ctx.request.body)
       );

@@ -1,32 +1,53 @@
 import * as yup from 'yup';
 import { errors } from '@strapi/utils';
 import { MESSAGES } from '../errors';
+import { VERIFIER_PATTERN } from '../pkce';
 
 // TikTok's tokens and codes are well under these; the caps keep junk from reaching TikTok.
 const MAX_TOKEN_LENGTH = 2048;
 const MAX_QUERY_VALUE_LENGTH = 2048;
 
-const connectBodySchema = yup.object({
-  access_token: yup
+/**
+ * A required string field. Only a real string counts (yup would turn 42 into "42"); anything
+ * else reads as missing.
+ */
+const requiredText = (missing: string, maxLength: number, tooLong: string) =>
+  yup
     .string()
-    // Only a real string counts (yup would turn 42 into "42"); anything else reads as missing.
     .transform((_value: unknown, original: unknown) =>
       typeof original === 'string' ? original.trim() : undefined
     )
-    .required(MESSAGES.noAccessToken)
-    .max(MAX_TOKEN_LENGTH, MESSAGES.accessTokenTooLong),
+    .required(missing)
+    .max(maxLength, tooLong);
+
+const connectBodySchema = yup.object({
+  access_token: requiredText(MESSAGES.noAccessToken, MAX_TOKEN_LENGTH, MESSAGES.accessTokenTooLong),
 });
 
-/** The TikTok access token from a `/connect` body, or the spec's 400. */
-export const readAccessToken = (body: unknown): string => {
+/**
+ * A JSON body checked against `schema`; a body that is not an object reads as empty. A failure
+ * is a 400 with the message of the first wrong field in the schema's order (yup itself reports
+ * them in no useful order).
+ */
+const readBody = <Schema extends yup.AnyObjectSchema>(
+  schema: Schema,
+  body: unknown
+): yup.InferType<Schema> => {
   const input = body && typeof body === 'object' && !Array.isArray(body) ? body : {};
   try {
-    return connectBodySchema.validateSync(input).access_token;
+    return schema.validateSync(input, { abortEarly: false, stripUnknown: true });
   } catch (error) {
-    const message = error instanceof yup.ValidationError ? error.message : MESSAGES.noAccessToken;
-    throw new errors.ValidationError(message);
+    if (!(error instanceof yup.ValidationError)) throw error;
+    const order = Object.keys(schema.fields);
+    const rank = (problem: yup.ValidationError) => order.indexOf(problem.path ?? '');
+    const [first] = [...error.inner].sort((a, b) => rank(a) - rank(b));
+    throw new errors.ValidationError((first ?? error).message);
   }
 };
+
+/** The TikTok access token from a `/connect` body, or the spec's 400. */
+export const readAccessToken = (body: unknown): string =>
+  readBody(connectBodySchema, body).access_token;
 
 // Strapi's sessions keep the device id in a string column (255 characters).
 const MAX_DEVICE_ID_LENGTH = 255;
@@ -64,4 +85,43 @@ export const readCallbackQuery = (query: unknown): CallbackQuery | undefined => 
   } catch {
     return undefined;
   }
+};
+
+// The app's own state travels through TikTok, a cookie and the app URL: keep it modest.
+const MAX_APP_STATE_LENGTH = 512;
+
+/** The optional `state` an app passes to `/authorize`, or a 400 for anything but one short string. */
+export const readAppState = (query: unknown): string | undefined => {
+  const state =
+    query && typeof query === 'object' ? (query as { state?: unknown }).state : undefined;
+  if (state === undefined || state === '') return undefined;
+  if (typeof state !== 'string' || state.length > MAX_APP_STATE_LENGTH) {
+    throw new errors.ValidationError(MESSAGES.invalidAppState);
+  }
+  return state;
+};
+
+const tokenBodySchema = yup.object({
+  code: requiredText(MESSAGES.noCode, MAX_QUERY_VALUE_LENGTH, MESSAGES.codeTooLong),
+  code_verifier: requiredText(MESSAGES.noCodeVerifier, 128, MESSAGES.invalidCodeVerifier).matches(
+    VERIFIER_PATTERN,
+    MESSAGES.invalidCodeVerifier
+  ),
+  redirect_uri: requiredText(
+    MESSAGES.noRedirectUri,
+    MAX_QUERY_VALUE_LENGTH,
+    MESSAGES.redirectUriNotAllowed
+  ),
+});
+
+export interface TokenRequest {
+  code: string;
+  codeVerifier: string;
+  redirectUri: string;
+}
+
+/** The `/token` body of Flow C, or a 400 naming the first field that is wrong. */
+export const readTokenRequest = (body: unknown): TokenRequest => {
+  const valid = readBody(tokenBodySchema, body);
+  return { code: valid.code, codeVerifier: valid.code_verifier, redirectUri: valid.redirect_uri };
 };

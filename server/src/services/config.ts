@@ -7,14 +7,27 @@ import {
 } from '../config/schema';
 import { PLUGIN_CONFIG_KEY, PLUGIN_ID } from '../plugin-id';
 
+const appKeys = (strapi: Core.Strapi): string[] => {
+  const keys: unknown = strapi.config.get('server.app.keys');
+  return Array.isArray(keys)
+    ? keys.filter((key): key is string => typeof key === 'string' && key !== '')
+    : [];
+};
+
 /** The plugin's configuration, parsed once per Strapi instance and handed out typed. */
 const config = ({ strapi }: { strapi: Core.Strapi }) => {
   const parsed = parseConfig(strapi.config.get(PLUGIN_CONFIG_KEY), process.env);
   const missing = missingSettings(parsed);
   const apiPrefix = String(strapi.config.get('api.rest.prefix', '/api')).replace(/\/+$/, '');
-  const callbackUrl = parsed.strapiUrl
-    ? `${parsed.strapiUrl}${apiPrefix}/${PLUGIN_ID}/callback`
-    : undefined;
+  const routeBase = `${apiPrefix}/${PLUGIN_ID}`;
+  const callbackUrl = parsed.strapiUrl ? `${parsed.strapiUrl}${routeBase}/callback` : undefined;
+  const allowedRedirectUris =
+    parsed.allowedRedirectUris.length > 0
+      ? parsed.allowedRedirectUris
+      : callbackUrl
+        ? [callbackUrl]
+        : [];
+  const stateSecrets = parsed.stateSecret ? [parsed.stateSecret] : appKeys(strapi);
 
   return {
     get: (): PluginConfig => parsed,
@@ -24,6 +37,21 @@ const config = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** The redirect URI to register at TikTok, following a changed `api.rest.prefix`. */
     callbackUrl: (): string | undefined => callbackUrl,
+
+    /** The path the plugin's routes live under, e.g. `/api/tiktok-auth-mobile`. */
+    routeBase: (): string => routeBase,
+
+    /** The `redirect_uri` values `/token` accepts, compared exactly as TikTok compares them. */
+    allowedRedirectUris: (): readonly string[] => allowedRedirectUris,
+
+    /**
+     * Keys for the `/authorize` state cookie: `stateSecret`, else Strapi's `APP_KEYS`, which every
+     * instance of one app shares; empty only if the app has neither.
+     */
+    stateSecrets: (): readonly string[] => stateSecrets,
+
+    /** Whether people reach this Strapi over https (TLS often ends at a proxy in front of it). */
+    isPublicUrlHttps: (): boolean => parsed.strapiUrl?.startsWith('https:') ?? false,
   };
 };
 
