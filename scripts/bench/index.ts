@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { TikTokEmulator } from '../../emulator/src';
 import { LatencyProxy } from './latency-proxy';
@@ -31,6 +32,7 @@ const STRAPI_URL = 'https://api.bench.invalid';
 const CALLBACK_URL = `${STRAPI_URL}${PREFIX}/callback`;
 const SCOPES = ['user.info.basic'];
 const RTT_MS = Number(args.rtt);
+if (!(RTT_MS >= 0)) throw new Error(`--rtt must be a number of milliseconds, not ${args.rtt}`);
 const REPETITIONS = 3;
 const CONCURRENCY = 20;
 const SCALE = args.quick
@@ -269,7 +271,7 @@ const sequentialP50 = async (
   for (let repetition = 0; repetition < REPETITIONS; repetition += 1) {
     const times: number[] = [];
     for (let call = 0; call < count; call += 1) {
-      if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      if (pauseMs > 0) await sleep(pauseMs);
       times.push(await elapsed(action));
     }
     p50s.push(median(times));
@@ -356,7 +358,7 @@ const settledRss = async (strapi: StrapiProcess): Promise<number> => {
   const readings: number[] = [];
   for (let reading = 0; reading < REPETITIONS; reading += 1) {
     readings.push(rssMb(strapi.pid));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
   }
   return median(readings);
 };
