@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_PEOPLE, type EmulatedPerson } from './people';
 
@@ -14,6 +15,8 @@ export interface EmulatorOptions {
   people?: readonly EmulatedPerson[];
   /** When set, authorize and token refuse any other redirect URI, as TikTok's portal does. */
   redirectUris?: readonly string[];
+  /** Serve HTTPS with this key pair (PEM), as TikTok does; plain HTTP when absent. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 export interface Grant {
@@ -102,7 +105,7 @@ export class TikTokEmulator {
   private readonly redirectUris?: readonly string[];
   private readonly codes = new Map<string, Grant>();
   private readonly tokens = new Map<string, Grant>();
-  private readonly server: http.Server;
+  private readonly server: http.Server | https.Server;
 
   constructor(options: EmulatorOptions = {}) {
     this.clientKey = options.clientKey ?? 'emulator-client-key';
@@ -111,7 +114,7 @@ export class TikTokEmulator {
       (options.people ?? DEFAULT_PEOPLE).map((person) => [person.id, person])
     );
     this.redirectUris = options.redirectUris;
-    this.server = http.createServer((req, res) => {
+    const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
       this.handle(req, res).catch((error: unknown) => {
         sendJson(res, 500, {
           error: 'internal_error',
@@ -119,7 +122,10 @@ export class TikTokEmulator {
           log_id: logId(),
         });
       });
-    });
+    };
+    this.server = options.tls
+      ? https.createServer(options.tls, onRequest)
+      : http.createServer(onRequest);
   }
 
   /** Listens on 127.0.0.1 (a free port unless one is given) and returns the base URL. */
@@ -133,7 +139,7 @@ export class TikTokEmulator {
 
   get url(): string {
     const { address, port } = this.server.address() as AddressInfo;
-    return `http://${address}:${port}`;
+    return `${this.server instanceof https.Server ? 'https' : 'http'}://${address}:${port}`;
   }
 
   async close(): Promise<void> {

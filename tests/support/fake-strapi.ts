@@ -231,6 +231,7 @@ export const createFakeStrapi = (options: FakeStrapiOptions = {}): FakeStrapi =>
     db: {
       query: (uid: string) => db.query(uid),
       transaction: <T>(work: () => Promise<T>) => db.transaction(work),
+      lifecycles: { subscribe: () => () => undefined },
     },
     // Only the admin permission registry the bootstrap talks to.
     service: (uid: string) =>

@@ -257,6 +257,18 @@ describe('status service: last sign-in', () => {
     expect((await status.report()).users.lastSignInAt).toBe('2026-01-02T10:00:00.000Z');
   });
 
+  it('writes at most once a minute, so sign-ins cost no write on the hot path', async () => {
+    const db = new FakeDb();
+    const status = statusOf(db);
+    const updates = jest.spyOn(db.query(STORE), 'updateMany');
+    await status.recordSignIn(new Date('2026-01-01T10:00:00.000Z'));
+    await status.recordSignIn(new Date('2026-01-01T10:00:59.999Z'));
+    expect(updates).toHaveBeenCalledTimes(1);
+    await status.recordSignIn(new Date('2026-01-01T10:01:00.000Z'));
+    expect(updates).toHaveBeenCalledTimes(2);
+    expect((await status.report()).users.lastSignInAt).toBe('2026-01-01T10:01:00.000Z');
+  });
+
   it('counts only users whose provider is tiktok', async () => {
     const db = new FakeDb();
     db.seed('plugin::users-permissions.user', [

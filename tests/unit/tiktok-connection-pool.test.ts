@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import net, { type AddressInfo, type Socket } from 'node:net';
 import { createFakeStrapi } from '../support/fake-strapi';
 
 // No nock in this file: its interception bypasses the agent, and the pool is what is tested.
@@ -36,6 +36,59 @@ describe('tiktok service: connection pool', () => {
       const closed = new Promise((resolve) => socket.once('close', resolve));
       service.close();
       await closed;
+    } finally {
+      await tiktok.close();
+    }
+  });
+
+  /** A TikTok whose first `drops` connections break as soon as a request arrives. */
+  const droppingTikTok = async (drops: number) => {
+    const body = JSON.stringify({ data: { user: PERSON }, error: { code: 'ok', message: '' } });
+    let connections = 0;
+    const server = net.createServer((socket) => {
+      connections += 1;
+      const drop = connections <= drops;
+      socket.once('data', () =>
+        drop
+          ? socket.destroy()
+          : socket.end(
+              'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n' +
+                `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+            )
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const service = createFakeStrapi({
+      pluginConfig: { apiBaseUrl: `http://127.0.0.1:${port}`, clientKey: 'k', clientSecret: 's' },
+    }).service('tiktok');
+    return {
+      service,
+      connections: () => connections,
+      close: () => {
+        service.close();
+        return new Promise((resolve) => server.close(resolve));
+      },
+    };
+  };
+
+  it('sends user-info once more when the connection breaks before any answer', async () => {
+    const tiktok = await droppingTikTok(1);
+    try {
+      await expect(tiktok.service.fetchUser('act.one')).resolves.toEqual(PERSON);
+      expect(tiktok.connections()).toBe(2);
+    } finally {
+      await tiktok.close();
+    }
+  });
+
+  it('gives up readably after that one retry', async () => {
+    const tiktok = await droppingTikTok(Infinity);
+    try {
+      await expect(tiktok.service.fetchUser('act.one')).rejects.toThrow(
+        /^Failed to fetch TikTok user: (socket hang up|read ECONNRESET)$/
+      );
+      expect(tiktok.connections()).toBe(2);
     } finally {
       await tiktok.close();
     }

@@ -18,13 +18,6 @@ export interface StrapiUser {
   [attribute: string]: unknown;
 }
 
-/** The users-permissions "Advanced settings" this plugin obeys, as its store keeps them. */
-interface AdvancedSettings {
-  allow_register?: boolean;
-  unique_email?: boolean;
-  default_role?: string;
-}
-
 // Longer TikTok names are cut here, leaving room for a numeric suffix within the column.
 const USERNAME_MAX_LENGTH = 40;
 const USERNAME_ATTEMPTS = 5;
@@ -57,10 +50,6 @@ export function* usernameCandidates(base: string, minLength: number): Generator<
 const accounts = ({ strapi }: { strapi: Core.Strapi }) => {
   const config = getService(strapi, 'config').get();
   const users = () => strapi.db.query(USER_UID);
-
-  const advancedSettings = async (): Promise<AdvancedSettings> =>
-    ((await strapi.store({ type: 'plugin', name: 'users-permissions', key: 'advanced' }).get({})) ??
-      {}) as AdvancedSettings;
 
   const usernameMinLength = (): number => {
     const attribute = strapi.getModel(USER_UID)?.attributes?.username as
@@ -118,7 +107,7 @@ const accounts = ({ strapi }: { strapi: Core.Strapi }) => {
       const email = this.pseudoEmail(profile);
       const [sameEmail, settings] = await Promise.all([
         users().findMany({ where: { email } }) as Promise<StrapiUser[]>,
-        advancedSettings(),
+        getService(strapi, 'advancedSettings').get(),
       ]);
 
       const own = sameEmail.find((user) => user.provider === PROVIDER);

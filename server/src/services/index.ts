@@ -1,7 +1,9 @@
 import accounts from './accounts';
+import advancedSettings from './advanced-settings';
 import config from './config';
 import flowCookie from './flow-cookie';
 import identities from './identities';
+import legacyJwt from './legacy-jwt';
 import login from './login';
 import rateLimit from './rate-limit';
 import session from './session';
@@ -10,9 +12,11 @@ import tiktok from './tiktok';
 
 export default {
   accounts,
+  advancedSettings,
   config,
   flowCookie,
   identities,
+  legacyJwt,
   login,
   rateLimit,
   session,

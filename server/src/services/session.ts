@@ -88,9 +88,7 @@ const session = ({ strapi }: { strapi: Core.Strapi }) => {
     );
     if (mode === 'refresh') return refreshSession(user, ctx, deviceId);
 
-    const jwtService = strapi.plugin('users-permissions').service('jwt');
-    // issue() is synchronous in legacy mode but a Promise in refresh mode: awaiting covers both.
-    const jwt = (await jwtService.issue({ id: user.id })) as string;
+    const jwt = await getService(strapi, 'legacyJwt').issue(user.id);
     return { jwt, user: await sanitizeUser(user, ctx) };
   };
 

@@ -50,9 +50,12 @@ const FLOW_ROUTES: Readonly<Record<FlowStatus['id'], readonly [string, string][]
   C: [['POST', '/token']],
 };
 
+const RECORD_INTERVAL_MS = 60_000;
+
 /** What the admin settings page shows: configuration health and TikTok sign-in activity. */
 const status = ({ strapi }: { strapi: Core.Strapi }) => {
   const store = () => strapi.db.query(CORE_STORE_UID);
+  let lastRecordedAt = Number.NEGATIVE_INFINITY;
 
   const lastSignInAt = async (): Promise<string | null> => {
     const rows = (await store().findMany({ where: { key: LAST_SIGN_IN_KEY } })) as {
@@ -104,10 +107,14 @@ const status = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * Records that a Strapi session was just issued to a TikTok user. Best effort: a failure here
-     * must never cost the person their sign-in.
+     * Records that a Strapi session was just issued to a TikTok user, at most once a minute per
+     * process: the page shows minutes, and a write on every sign-in would cost the hot path a
+     * query and drop every cached core-store read. Best effort: a failure here must never cost
+     * the person their sign-in.
      */
     async recordSignIn(at: Date = new Date()): Promise<void> {
+      if (at.getTime() - lastRecordedAt < RECORD_INTERVAL_MS) return;
+      lastRecordedAt = at.getTime();
       const value = JSON.stringify(at.toISOString());
       try {
         const { count } = await store().updateMany({

@@ -79,6 +79,15 @@ const refusedForScope = (error: unknown): boolean => {
   return isObject(body) && isObject(body.error) && body.error.code === 'scope_not_authorized';
 };
 
+/**
+ * The connection broke before any answer: typically a pooled connection that TikTok closed while
+ * it sat idle, reused at that very moment. A read (user-info) can safely be sent once more.
+ */
+const droppedBeforeAnswer = (error: unknown): boolean =>
+  axios.isAxiosError(error) &&
+  !error.response &&
+  (error.code === 'ECONNRESET' || error.code === 'EPIPE');
+
 /** Fields to ask user-info for: only those the scopes allow, as TikTok fails the whole call otherwise. */
 export const userInfoFields = (scopes: readonly string[]): string[] => {
   const granted = scopes.includes(BASIC_SCOPE) ? scopes : [BASIC_SCOPE, ...scopes];
@@ -109,9 +118,14 @@ const tiktok = ({ strapi }: { strapi: Core.Strapi }) => {
     accessToken: string,
     fields: string
   ): Promise<TikTokUserInfoResponse> => {
-    const response = await client.get<unknown>(USER_INFO_PATH, {
-      params: { fields },
-      headers: { Authorization: `Bearer ${accessToken}` },
+    const get = () =>
+      client.get<unknown>(USER_INFO_PATH, {
+        params: { fields },
+        headers: { Authorization: `Bearer ${accessToken}` },
+      });
+    const response = await get().catch((error: unknown) => {
+      if (droppedBeforeAnswer(error)) return get();
+      throw error;
     });
     if (!isObject(response.data)) throw new Error('TikTok sent an unreadable answer');
     return response.data as TikTokUserInfoResponse;

@@ -1,0 +1,21 @@
+import type { Core } from '@strapi/strapi';
+import { USER_UID } from './plugin-id';
+
+/** Named after users-permissions' table, in which Strapi's schema sync creates and keeps it. */
+export const EMAIL_INDEX = 'up_users_email_index';
+
+/**
+ * Every sign-in looks users up by their pseudo-email, and users-permissions declares no index on
+ * `email`: without this one each returning person would scan the whole users table. Declared on
+ * the content type, so that Strapi's schema sync owns it on SQLite, PostgreSQL and MySQL alike.
+ */
+const register = ({ strapi }: { strapi: Core.Strapi }) => {
+  strapi.get('content-types').extend(USER_UID, (contentType: { indexes?: unknown[] }) => {
+    contentType.indexes = [
+      ...(contentType.indexes ?? []),
+      { name: EMAIL_INDEX, columns: ['email'] },
+    ];
+  });
+};
+
+export default register;

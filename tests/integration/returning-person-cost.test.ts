@@ -1,0 +1,85 @@
+import { EMAIL_INDEX } from '../../server/src/register';
+import { setAdvancedSettings, startTestApp, type TestApp } from './harness';
+
+const CONNECT = '/api/tiktok-auth-mobile/connect';
+
+let app: TestApp;
+
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+const connect = (token: string) => app.http().post(CONNECT).send({ access_token: token });
+
+/** The SQL the database ran while `action` did. */
+const queriesDuring = async (action: () => Promise<void>): Promise<string[]> => {
+  const sql: string[] = [];
+  const listener = (query: { sql: string }) => sql.push(query.sql);
+  const knex = app.strapi.db.connection;
+  knex.on('query', listener);
+  try {
+    await action();
+  } finally {
+    knex.removeListener('query', listener);
+  }
+  return sql;
+};
+
+const tokenForNewPerson = (id: string) => {
+  app.emulator.addPerson({ id, open_id: `${id}-open`, union_id: `${id}-union`, display_name: id });
+  return app.emulator.issueAccessToken(id);
+};
+
+describe('what a returning person costs the database', () => {
+  it('is at most two reads, none of them the users-permissions settings', async () => {
+    const token = app.emulator.issueAccessToken('alice');
+    expect((await connect(token)).status).toBe(200);
+
+    const sql = await queriesDuring(async () => {
+      const response = await connect(token);
+      expect(response.status).toBe(200);
+      expect(response.body.user).toMatchObject({ username: 'Alice Example' });
+    });
+
+    expect(sql.length).toBeGreaterThan(0);
+    expect(sql.length).toBeLessThanOrEqual(2);
+    for (const statement of sql) expect(statement).toMatch(/^select /i);
+    expect(sql.join('\n')).toMatch(/from [`"]up_users[`"]/);
+    expect(sql.join('\n')).not.toMatch(/strapi_core_store_settings/);
+  });
+  it('finds the person through an index, not by scanning the users table', async () => {
+    const [user] = await app.strapi.db.query('plugin::users-permissions.user').findMany({
+      where: { provider: 'tiktok' },
+      limit: 1,
+    });
+    const lookup = app.strapi.db
+      .connection('up_users')
+      .select('*')
+      .where({ email: user.email })
+      .toSQL()
+      .toNative();
+    const plan = (await app.strapi.db.connection.raw(`explain query plan ${lookup.sql}`, [
+      ...lookup.bindings,
+    ])) as { detail: string }[];
+    expect(plan.map((step) => step.detail).join('\n')).toMatch(
+      new RegExp(`USING INDEX ${EMAIL_INDEX}`)
+    );
+  });
+});
+
+describe('the cached advanced settings', () => {
+  it('follow a change made through the store at once', async () => {
+    await connect(app.emulator.issueAccessToken('alice'));
+
+    await setAdvancedSettings(app.strapi, { allow_register: false });
+    const refused = await connect(tokenForNewPerson('late-comer'));
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toBe('Register action is actually not available.');
+
+    await setAdvancedSettings(app.strapi, { allow_register: true });
+    expect((await connect(tokenForNewPerson('late-comer-2'))).status).toBe(200);
+  });
+});
