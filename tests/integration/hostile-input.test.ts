@@ -122,8 +122,8 @@ const MEGABYTE_AND_A_BIT = 1024 * 1024 + 1024;
  */
 const rawBodies = (field: string, base: Record<string, unknown>): [string, string, string][] => {
   const rest = Object.entries(base).filter(([name]) => name !== field);
-  const jsonObject = (...members: string[]) =>
-    `{${[...members, ...rest.map(([name, value]) => `${JSON.stringify(name)}: ${JSON.stringify(value)}`)].join(', ')}}`;
+  const restMembers = rest.map(([name, value]) => `"${name}": ${JSON.stringify(value)}`);
+  const jsonObject = (...members: string[]) => `{${[...members, ...restMembers].join(', ')}}`;
   const form = (...pairs: string[]) =>
     [...pairs, new URLSearchParams(rest.map(([name, value]) => [name, String(value)])).toString()]
       .filter(Boolean)
