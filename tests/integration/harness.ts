@@ -6,12 +6,17 @@ import { createStrapi, type Core } from '@strapi/strapi';
 import request from 'supertest';
 import { TikTokEmulator, type EmulatorOptions } from '../../emulator/src';
 import { applyPlaygroundEnv, destroyKeepingListeners } from '../../demo/src/playground-app';
+import { challengeFor } from '../../server/src/pkce';
+import { FLOW_COOKIE } from '../../server/src/services/flow-cookie';
 import { createTestDatabase } from './databases';
 
 const APP_DIR = path.resolve(__dirname, '..', '..', 'playground');
 export const REDIRECT_APP_URL = 'https://app.example.com/auth/tiktok?from=strapi';
 export const STRAPI_URL = 'https://api.example.com';
 export const CALLBACK_URL = `${STRAPI_URL}/api/tiktok-auth-mobile/callback`;
+// Verifier lengths of TikTok's SDKs: Android makes 32 characters, iOS 43.
+export const ANDROID_VERIFIER = 'AbCdEfGhIjKlMnOpQrStUvWxYz012345';
+export const IOS_VERIFIER = 'iOS-verifier_with.all~the-allowed_chars.0123';
 
 export interface LogLine {
   level: (typeof LOG_LEVELS)[number];
@@ -159,6 +164,51 @@ export const authorizeAt = async (
     ...(codeChallenge ? { code_challenge: codeChallenge, code_challenge_method: 'S256' } : {}),
   });
   return consentAt(new URL(`${app.emulator.url}/v2/auth/authorize/?${query}`), personId);
+};
+
+/** A code TikTok's SDK would hand the app (Flow C): bound to the challenge of `verifier`. */
+export const issueCodeFor = (
+  app: TestApp,
+  personId: string,
+  verifier: string,
+  redirectUri = CALLBACK_URL
+): string =>
+  app.emulator.issueCode(personId, ['user.info.basic'], redirectUri, challengeFor(verifier));
+
+export interface StartedFlowB {
+  /** Where /authorize sent the browser. */
+  tiktok: URL;
+  /** The `name=value` pair to send back, as a browser would. */
+  cookie: string;
+  /** The raw Set-Cookie header, attributes included. */
+  setCookie: string;
+}
+
+/** The flow cookie among the Set-Cookie headers of an answer (which must hold one). */
+export const flowCookieOf = (setCookie: string[] | string | undefined): string => {
+  const all = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
+  const found = all.find((line) => line.startsWith(`${FLOW_COOKIE}=`));
+  expect(found).toBeDefined();
+  return found!;
+};
+
+/** Flow B's first step: `GET /authorize` (with `query`, e.g. `?state=…`), as a browser opens it. */
+export const startFlowB = async (app: TestApp, query = ''): Promise<StartedFlowB> => {
+  const response = await app.http().get(`/api/tiktok-auth-mobile/authorize${query}`);
+  expect(response.status).toBe(302);
+  const setCookie = flowCookieOf(response.headers['set-cookie']);
+  return {
+    tiktok: new URL(response.headers.location),
+    cookie: setCookie.split(';')[0],
+    setCookie,
+  };
+};
+
+/** Flow B as a browser walks it: /authorize → TikTok consent → /callback → the app URL. */
+export const runFlowB = async (app: TestApp, personId: string, query = '') => {
+  const started = await startFlowB(app, query);
+  const fromTikTok = await consentAt(started.tiktok, personId);
+  return { started, fromTikTok, toApp: await callbackRedirect(app, fromTikTok, started.cookie) };
 };
 
 /**

@@ -1,5 +1,11 @@
 import type { Response } from 'supertest';
-import { REDIRECT_APP_URL, startTestApp, type TestApp } from './harness';
+import {
+  CALLBACK_URL,
+  IOS_VERIFIER,
+  REDIRECT_APP_URL,
+  startTestApp,
+  type TestApp,
+} from './harness';
 
 /**
  * Hostile input on every route, as one table: each route declares what it reads, every hostile
@@ -14,8 +20,10 @@ interface RouteUnderTest {
   query?: string[];
   /** JSON body fields the route reads. */
   body?: string[];
-  /** The only place the route may redirect to; absent: it never redirects. */
-  redirectsTo?: string;
+  /** The only place the route may redirect to (known once the app runs); absent: it never redirects. */
+  redirectsTo?: (app: TestApp) => string;
+  /** When given, the only messages its 400 answers may carry. */
+  badRequestMessages?: string[];
   /** A valid request, to which one hostile part at a time is added. */
   baseQuery?: string;
   baseBody?: Record<string, unknown>;
@@ -23,21 +31,39 @@ interface RouteUnderTest {
 
 const PREFIX = '/api/tiktok-auth-mobile';
 
-// Routes of flows B and C join here: `authorize` (query `state`, redirects to authorizeUrl) and
-// `token` (body `code`, `code_verifier`, `redirect_uri`).
 const ROUTES: Record<string, RouteUnderTest> = {
+  authorize: {
+    method: 'GET',
+    path: `${PREFIX}/authorize`,
+    query: ['state'],
+    baseQuery: 'state=app-state',
+    // The app's state never reaches the Location: it travels sealed in the flow cookie.
+    redirectsTo: (app) => app.env.TIKTOK_AUTHORIZE_URL!,
+    badRequestMessages: ['state must be a single value of at most 512 characters'],
+  },
   callback: {
     method: 'GET',
     path: `${PREFIX}/callback`,
     query: ['code', 'scopes', 'state', 'error', 'error_description'],
     baseQuery: 'code=c0de&scopes=user.info.basic&state=s',
-    redirectsTo: REDIRECT_APP_URL,
+    redirectsTo: () => REDIRECT_APP_URL,
   },
   connect: {
     method: 'POST',
     path: `${PREFIX}/connect`,
     body: ['access_token', 'deviceId'],
     baseBody: { access_token: 'act.hostile-test', deviceId: 'device-1' },
+  },
+  token: {
+    method: 'POST',
+    path: `${PREFIX}/token`,
+    body: ['code', 'code_verifier', 'redirect_uri', 'deviceId'],
+    baseBody: {
+      code: 'code.hostile-test',
+      code_verifier: IOS_VERIFIER,
+      redirect_uri: CALLBACK_URL,
+      deviceId: 'device-1',
+    },
   },
 };
 
@@ -90,30 +116,43 @@ const BODY_VALUES: [string, unknown][] = [
 
 const MEGABYTE_AND_A_BIT = 1024 * 1024 + 1024;
 
-/** Whole bodies that are hostile as such, whatever the route reads. */
-const RAW_BODIES: [string, string, string][] = [
-  ['malformed JSON', 'application/json', '{"access_token": "a",'],
-  ['a JSON array', 'application/json', '[{"access_token": "a"}]'],
-  ['a JSON string', 'application/json', '"access_token"'],
-  ['JSON null', 'application/json', 'null'],
-  ['repeated JSON keys', 'application/json', '{"access_token": "a", "access_token": {"x": 1}}'],
-  ['__proto__ in JSON', 'application/json', '{"__proto__": {"polluted": true}, "access_token": 1}'],
-  ['deeply nested JSON', 'application/json', `${'['.repeat(5000)}${']'.repeat(5000)}`],
-  [
-    '1 MB+ of JSON',
-    'application/json',
-    JSON.stringify({ access_token: 'x'.repeat(MEGABYTE_AND_A_BIT) }),
-  ],
-  [
-    '1 MB+ of form fields',
-    'application/x-www-form-urlencoded',
-    `access_token=${'x'.repeat(MEGABYTE_AND_A_BIT)}`,
-  ],
-  ['1 MB+ of text', 'text/plain', 'x'.repeat(MEGABYTE_AND_A_BIT)],
-  ['repeated form keys', 'application/x-www-form-urlencoded', 'access_token=a&access_token=b'],
-  ['XML', 'application/xml', '<access_token>a</access_token>'],
-  ['a lying content type', 'application/json', 'access_token=a'],
-];
+/**
+ * Whole bodies that are hostile as such, built around the route's first body field (`field`) and
+ * the rest of its valid body, so that the hostile part is the only thing wrong.
+ */
+const rawBodies = (field: string, base: Record<string, unknown>): [string, string, string][] => {
+  const rest = Object.entries(base).filter(([name]) => name !== field);
+  const restMembers = rest.map(([name, value]) => `"${name}": ${JSON.stringify(value)}`);
+  const jsonObject = (...members: string[]) => `{${[...members, ...restMembers].join(', ')}}`;
+  const form = (...pairs: string[]) =>
+    [...pairs, new URLSearchParams(rest.map(([name, value]) => [name, String(value)])).toString()]
+      .filter(Boolean)
+      .join('&');
+  const huge = 'x'.repeat(MEGABYTE_AND_A_BIT);
+  return [
+    ['malformed JSON', 'application/json', `{"${field}": "a",`],
+    ['a JSON array', 'application/json', `[${jsonObject(`"${field}": "a"`)}]`],
+    ['a JSON string', 'application/json', `"${field}"`],
+    ['JSON null', 'application/json', 'null'],
+    [
+      'repeated JSON keys',
+      'application/json',
+      jsonObject(`"${field}": "a"`, `"${field}": {"x": 1}`),
+    ],
+    [
+      '__proto__ in JSON',
+      'application/json',
+      jsonObject('"__proto__": {"polluted": true}', `"${field}": 1`),
+    ],
+    ['deeply nested JSON', 'application/json', `${'['.repeat(5000)}${']'.repeat(5000)}`],
+    ['1 MB+ of JSON', 'application/json', jsonObject(`"${field}": "${huge}"`)],
+    ['1 MB+ of form fields', 'application/x-www-form-urlencoded', form(`${field}=${huge}`)],
+    ['1 MB+ of text', 'text/plain', huge],
+    ['repeated form keys', 'application/x-www-form-urlencoded', form(`${field}=a`, `${field}=b`)],
+    ['XML', 'application/xml', `<${field}>a</${field}>`],
+    ['a lying content type', 'application/json', form(`${field}=a`)],
+  ];
+};
 
 interface Row {
   route: string;
@@ -167,10 +206,14 @@ const rowsFor = (name: string, route: RouteUnderTest): Row[] => {
         JSON.stringify({ ...route.baseBody, [field]: undefined })
       );
     }
-    for (const [label, contentType, raw] of RAW_BODIES) post(label, contentType, raw);
+    const [firstField] = route.body ?? ['x'];
+    for (const [label, contentType, raw] of rawBodies(firstField, route.baseBody ?? {})) {
+      post(label, contentType, raw);
+    }
     rows.push({ route: name, input: 'no body at all', send: (app) => app.http().post(route.path) });
+    // What a confused client does: the body's fields sent as a query.
     for (const [label, value] of QUERY_VALUES.slice(0, 4)) {
-      get(`GET instead of POST, query ${label}`, `${route.path}?x=${value}`);
+      get(`GET instead of POST, query ${label}`, `${route.path}?${firstField}=${value}`);
     }
   }
   return rows;
@@ -181,7 +224,7 @@ const MATRIX: Row[] = Object.entries(ROUTES).flatMap(([name, route]) => rowsFor(
 const STACK_TRACE = /\n\s+at |node_modules|\.(ts|js):\d+|\/work\/|\/home\/|webpack:/;
 
 /** The safety every answer must have, whatever the route and the input. */
-const expectSafeAnswer = (route: RouteUnderTest, response: Response) => {
+const expectSafeAnswer = (route: RouteUnderTest, response: Response, app: TestApp) => {
   expect(response.status).toBeLessThan(500);
   for (const [header, value] of Object.entries(response.headers)) {
     expect(header).not.toMatch(/injected/i);
@@ -191,11 +234,12 @@ const expectSafeAnswer = (route: RouteUnderTest, response: Response) => {
 
   if (response.status >= 300 && response.status < 400) {
     expect(route.redirectsTo).toBeDefined();
+    const redirectsTo = route.redirectsTo!(app);
     const location: string = response.headers.location;
-    expect(location.startsWith(route.redirectsTo!)).toBe(true);
+    expect(location.startsWith(redirectsTo)).toBe(true);
     expect(location).not.toMatch(/[\s<>"'\\]/);
     const target = new URL(location);
-    const configured = new URL(route.redirectsTo!);
+    const configured = new URL(redirectsTo);
     expect(`${target.origin}${target.pathname}`).toBe(`${configured.origin}${configured.pathname}`);
     return;
   }
@@ -209,6 +253,9 @@ const expectSafeAnswer = (route: RouteUnderTest, response: Response) => {
     data: null,
     error: { status: response.status, name: expect.any(String), message: expect.any(String) },
   });
+  if (response.status === 400 && route.badRequestMessages) {
+    expect(route.badRequestMessages).toContain(response.body.error.message);
+  }
 };
 
 let app: TestApp;
@@ -223,7 +270,7 @@ describe('hostile input', () => {
   it.each(MATRIX.map((row) => [row.route, row.input, row] as const))(
     '%s, %s: a clear 4xx or a redirect to the configured target only',
     async (route, _input, row) => {
-      expectSafeAnswer(ROUTES[route], await row.send(app));
+      expectSafeAnswer(ROUTES[route], await row.send(app), app);
     }
   );
 

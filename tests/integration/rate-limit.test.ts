@@ -1,11 +1,20 @@
 import request from 'supertest';
-import { listenOnLoopback, startTestApp, type TestApp } from './harness';
+import {
+  CALLBACK_URL,
+  IOS_VERIFIER,
+  issueCodeFor,
+  listenOnLoopback,
+  startTestApp,
+  type TestApp,
+} from './harness';
 
 /** Quota protection: one client's flood reaches TikTok at most `rateLimitMax` times a window. */
 const MAX = 10;
 const BURST = 300;
 const CONNECT = '/api/tiktok-auth-mobile/connect';
 const CALLBACK = '/api/tiktok-auth-mobile/callback?code=junk&scopes=user.info.basic';
+const TOKEN = '/api/tiktok-auth-mobile/token';
+const AUTHORIZE = '/api/tiktok-auth-mobile/authorize';
 
 let app: TestApp;
 let url: string;
@@ -29,6 +38,12 @@ const from = (ip: string) => ({
   connect: (token: string) =>
     request(url).post(CONNECT).set('X-Forwarded-For', ip).send({ access_token: token }),
   callback: () => request(url).get(CALLBACK).set('X-Forwarded-For', ip),
+  token: (code: string) =>
+    request(url)
+      .post(TOKEN)
+      .set('X-Forwarded-For', ip)
+      .send({ code, code_verifier: IOS_VERIFIER, redirect_uri: CALLBACK_URL }),
+  authorize: () => request(url).get(AUTHORIZE).set('X-Forwarded-For', ip),
 });
 
 const userInfoCalls = () => app.emulator.callCount('/v2/user/info/');
@@ -68,10 +83,43 @@ describe('per-client rate limit on the routes that call TikTok', () => {
     expect(tokenCalls()).toBe(before);
   });
 
+  it('shares it with /token both ways, refusing before the token exchange', async () => {
+    const before = tokenCalls();
+    const response = await from('203.0.113.7').token(issueCodeFor(app, 'alice', IOS_VERIFIER));
+    expect(response.status).toBe(429);
+    expect(response.body.error.name).toBe('RateLimitError');
+    expect(tokenCalls()).toBe(before);
+
+    // And /token spends the same budget: a client that used it up there is refused at /connect.
+    const other = from('192.0.2.77');
+    for (let index = 0; index < MAX; index += 1) {
+      expect((await other.token(`code.junk-${index}`)).status).toBe(400);
+    }
+    expect((await other.token('code.junk-over')).status).toBe(429);
+    expect((await other.connect(app.emulator.issueAccessToken('alice'))).status).toBe(429);
+    expect(tokenCalls()).toBe(before + MAX);
+  });
+
+  it('leaves /authorize out: it calls no TikTok API, and spends nothing of the budget', async () => {
+    const authorizes = await Promise.all(
+      Array.from({ length: MAX + 5 }, () => from('203.0.113.7').authorize())
+    );
+    expect(authorizes.map((response) => response.status)).toEqual(Array(MAX + 5).fill(302));
+
+    const fresh = from('192.0.2.44');
+    for (let index = 0; index < MAX + 5; index += 1) {
+      expect((await fresh.authorize()).status).toBe(302);
+    }
+    const signedIn = await fresh.token(issueCodeFor(app, 'alice', IOS_VERIFIER));
+    expect(signedIn.status).toBe(200);
+  });
+
   it('counts every client on its own, by the address the proxy forwards', async () => {
     const response = await from('198.51.100.23').connect(app.emulator.issueAccessToken('alice'));
     expect(response.status).toBe(200);
     expect((await from('198.51.100.23').callback()).status).toBe(302);
+    const viaToken = await from('198.51.100.23').token(issueCodeFor(app, 'alice', IOS_VERIFIER));
+    expect(viaToken.status).toBe(200);
   });
 
   it('leaves the rest of the API alone', async () => {

@@ -1,5 +1,12 @@
-import { FAULTS, TikTokProxy, type Behaviour } from '../support/tiktok-proxy';
-import { REDIRECT_APP_URL, startTestApp, type TestApp } from './harness';
+import { FAULTS, TikTokProxy, afterTheExchange, type Behaviour } from '../support/tiktok-proxy';
+import {
+  CALLBACK_URL,
+  IOS_VERIFIER,
+  REDIRECT_APP_URL,
+  issueCodeFor,
+  startTestApp,
+  type TestApp,
+} from './harness';
 
 /**
  * TikTok misbehaving, for real over loopback sockets: "TikTok" is a proxy in front of the
@@ -47,7 +54,8 @@ const reason = (pattern: string) =>
 const refused = reason('connect ECONNREFUSED 127\\.0\\.0\\.1:\\d+');
 const dropped = reason('(stream has been aborted|aborted|socket hang up|read ECONNRESET)');
 
-// [fault, reason in /connect's message (user-info), reason in /callback's error (token exchange)]
+// [fault, message when user-info fails (/connect, /token after a good exchange), message when the
+// token exchange fails (/callback's error, /token)]
 const FAULT_CASES: [string, Fault, unknown, unknown][] = [
   [
     'slow past the timeout',
@@ -89,22 +97,53 @@ const FAULT_CASES: [string, Fault, unknown, unknown][] = [
   ],
 ];
 
-describe.each(FAULT_CASES)('TikTok fault: %s', (_name, fault, connectMessage, callbackError) => {
-  it('POST /connect answers a clear 400 and creates nothing', async () => {
-    const before = await counts();
-    await arrange(fault);
-    const response = await app
-      .http()
-      .post('/api/tiktok-auth-mobile/connect')
-      .send({ access_token: 'act.any' });
-    expect(response.status).toBe(400);
-    expect(response.body).toMatchObject({
-      data: null,
-      error: { status: 400, name: 'ApplicationError' },
-    });
-    expect(response.body.error.message).toEqual(connectMessage);
-    expect(await counts()).toEqual(before);
+/** A clear 400 in Strapi's shape with `message`, and no user or identity created. */
+const expectClearFailure = async (
+  send: () => Promise<{ status: number; body: { error?: { message?: string } } }>,
+  message: unknown
+) => {
+  const before = await counts();
+  const response = await send();
+  expect(response.status).toBe(400);
+  expect(response.body).toMatchObject({
+    data: null,
+    error: { status: 400, name: 'ApplicationError' },
   });
+  expect(response.body.error!.message).toEqual(message);
+  expect(await counts()).toEqual(before);
+};
+
+const token = (code: string) =>
+  app
+    .http()
+    .post('/api/tiktok-auth-mobile/token')
+    .send({ code, code_verifier: IOS_VERIFIER, redirect_uri: CALLBACK_URL });
+
+describe.each(FAULT_CASES)('TikTok fault: %s', (_name, fault, userInfoMessage, exchangeMessage) => {
+  it('POST /connect answers a clear 400 and creates nothing', async () => {
+    await arrange(fault);
+    await expectClearFailure(
+      () => app.http().post('/api/tiktok-auth-mobile/connect').send({ access_token: 'act.any' }),
+      userInfoMessage
+    );
+  });
+
+  it('POST /token answers a clear 400 when the exchange fails, and creates nothing', async () => {
+    await arrange(fault);
+    await expectClearFailure(() => token('code.any'), exchangeMessage);
+  });
+
+  // A refused connection cannot pick its endpoint; /connect above covers it for user-info.
+  if (fault !== 'refused') {
+    it('POST /token answers a clear 400 when user-info fails after a good exchange, and creates nothing', async () => {
+      // A person never signed in before: any user or identity would be a half-created one.
+      const code = issueCodeFor(app, 'bob', IOS_VERIFIER);
+      const exchanges = app.emulator.callCount('/v2/oauth/token/');
+      proxy.behaviour = afterTheExchange(fault);
+      await expectClearFailure(() => token(code), userInfoMessage);
+      expect(app.emulator.callCount('/v2/oauth/token/')).toBe(exchanges + 1);
+    });
+  }
 
   it('GET /callback redirects to the app with a clear error and no token', async () => {
     await arrange(fault);
@@ -114,7 +153,7 @@ describe.each(FAULT_CASES)('TikTok fault: %s', (_name, fault, connectMessage, ca
     expect(response.status).toBe(302);
     expect(response.headers.location.startsWith(`${REDIRECT_APP_URL}&`)).toBe(true);
     const params = new URL(response.headers.location).searchParams;
-    expect(params.get('error')).toEqual(callbackError);
+    expect(params.get('error')).toEqual(exchangeMessage);
     expect(params.get('state')).toBe('s1');
     expect(params.has('access_token')).toBe(false);
   });

@@ -15,13 +15,20 @@ const send =
     res.end(typeof body === 'string' ? body : JSON.stringify(body));
   };
 
+const TOKEN_PATH = '/v2/oauth/token/';
+
 /** TikTok's two error formats: the OAuth token endpoint's, and user-info's envelope. */
 const tikTokError = (status: number, code: string, message: string): Behaviour => {
   const oauth = send(status, { error: code, error_description: message, log_id: 'proxy' });
   const api = send(status, { data: {}, error: { code, message, log_id: 'proxy' } });
-  return (req, res, forward) =>
-    (req.url?.startsWith('/v2/oauth/token/') ? oauth : api)(req, res, forward);
+  return (req, res, forward) => (req.url?.startsWith(TOKEN_PATH) ? oauth : api)(req, res, forward);
 };
+
+/** `fault` for every call but the token exchange, which reaches the emulator as usual. */
+export const afterTheExchange =
+  (fault: Behaviour): Behaviour =>
+  (req, res, forward) =>
+    req.url?.startsWith(TOKEN_PATH) ? forward() : fault(req, res, forward);
 
 /** Ways TikTok can fail, each answering every request the same way. */
 export const FAULTS = {
