@@ -67,7 +67,7 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
     TIKTOK_RATE_LIMIT_MAX: '100000',
     UP_JWT_MANAGEMENT: 'legacy-support',
     ...database.env,
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...options.env,
   };
   // Every other playground variable is removed: nothing leaks from the previous test file.
