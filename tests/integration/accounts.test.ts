@@ -1,4 +1,9 @@
-import { setAdvancedSettings, startTestApp, type TestApp } from './harness';
+import {
+  DEFAULT_ADVANCED_SETTINGS,
+  setAdvancedSettings,
+  startTestApp,
+  type TestApp,
+} from './harness';
 
 /**
  * Account rules that flow-a.test.ts does not already cover: "One account per email" off, a
@@ -17,11 +22,7 @@ afterAll(async () => {
   await app?.close();
 });
 afterEach(async () => {
-  await setAdvancedSettings(app.strapi, {
-    allow_register: true,
-    unique_email: true,
-    default_role: 'authenticated',
-  });
+  await setAdvancedSettings(app.strapi, DEFAULT_ADVANCED_SETTINGS);
 });
 
 const tokenFor = (id: string) => {

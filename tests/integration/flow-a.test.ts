@@ -1,5 +1,6 @@
 import {
   CALLBACK_URL,
+  DEFAULT_ADVANCED_SETTINGS,
   REDIRECT_APP_URL,
   authorizeAt,
   callbackRedirect,
@@ -23,11 +24,7 @@ afterAll(async () => {
   await app?.close();
 });
 afterEach(async () => {
-  await setAdvancedSettings(app.strapi, {
-    allow_register: true,
-    unique_email: true,
-    default_role: 'authenticated',
-  });
+  await setAdvancedSettings(app.strapi, DEFAULT_ADVANCED_SETTINGS);
 });
 
 const connect = (body: unknown) =>

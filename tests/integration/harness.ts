@@ -125,6 +125,13 @@ export const listenOnLoopback = async (app: TestApp): Promise<string> => {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 };
 
+/** users-permissions' advanced settings as a fresh app has them: what each test starts from. */
+export const DEFAULT_ADVANCED_SETTINGS = {
+  allow_register: true,
+  unique_email: true,
+  default_role: 'authenticated',
+};
+
 /** Sets users-permissions' advanced settings (Settings → Users & Permissions → Advanced). */
 export const setAdvancedSettings = async (
   strapi: Core.Strapi,
