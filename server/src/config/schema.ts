@@ -70,7 +70,7 @@ export interface PluginConfig {
   tokenDelivery: 'query' | 'fragment';
   /** TikTok's API origin; pointed at a local emulator in development and tests. */
   apiBaseUrl: string;
-  /** Upper bound for each call to TikTok, in milliseconds. */
+  /** Deadline of each call to TikTok, from the request to the end of the body, in milliseconds. */
   timeoutMs: number;
   /** TikTok's authorize page, where `/authorize` sends the browser. */
   authorizeUrl: string;
