@@ -231,7 +231,6 @@ export const createFakeStrapi = (options: FakeStrapiOptions = {}): FakeStrapi =>
     db: {
       query: (uid: string) => db.query(uid),
       transaction: <T>(work: () => Promise<T>) => db.transaction(work),
-      lifecycles: { subscribe: () => () => undefined },
     },
     // Only the admin permission registry the bootstrap talks to.
     service: (uid: string) =>

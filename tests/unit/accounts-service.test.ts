@@ -133,6 +133,25 @@ describe('accounts service: findOrCreate', () => {
     await expect(accounts.findOrCreate(person())).resolves.toMatchObject({ id: 41 });
   });
 
+  it('reads no settings for a returning person', async () => {
+    const { accounts, fake } = setup({ users: [tiktokUser({ id: 41 })] });
+    const store = jest.spyOn(fake.strapi, 'store');
+    await accounts.findOrCreate(person());
+    expect(store).not.toHaveBeenCalled();
+  });
+
+  it('reads the settings afresh for each new person: a change applies to the very next one', async () => {
+    const advanced = { ...OPEN };
+    const { accounts } = setup({ advanced });
+    advanced.allow_register = false;
+    const refused = await applicationError(accounts.findOrCreate(person({ union_id: 'u-1' })));
+    expect(refused.message).toBe('Register action is actually not available.');
+    advanced.allow_register = true;
+    await expect(accounts.findOrCreate(person({ union_id: 'u-2' }))).resolves.toMatchObject({
+      email: 'u-2@tiktok.com',
+    });
+  });
+
   it.each<[string, Record<string, unknown> | undefined]>([
     ['sign-ups are disabled', { ...OPEN, allow_register: false }],
     ['no advanced settings are stored', undefined],

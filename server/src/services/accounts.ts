@@ -18,6 +18,13 @@ export interface StrapiUser {
   [attribute: string]: unknown;
 }
 
+/** The users-permissions "Advanced settings" this plugin obeys, as its store keeps them. */
+export interface AdvancedSettings {
+  allow_register?: boolean;
+  unique_email?: boolean;
+  default_role?: string;
+}
+
 // Longer TikTok names are cut here, leaving room for a numeric suffix within the column.
 const USERNAME_MAX_LENGTH = 40;
 const USERNAME_ATTEMPTS = 5;
@@ -50,6 +57,15 @@ export function* usernameCandidates(base: string, minLength: number): Generator<
 const accounts = ({ strapi }: { strapi: Core.Strapi }) => {
   const config = getService(strapi, 'config').get();
   const users = () => strapi.db.query(USER_UID);
+
+  /**
+   * Read afresh each time and never kept: an admin on another instance, or a change made in the
+   * database, must apply to the very next new person. Only a new person (or an email clash)
+   * needs them, so a returning person never pays this read.
+   */
+  const advancedSettings = async (): Promise<AdvancedSettings> =>
+    ((await strapi.store({ type: 'plugin', name: 'users-permissions', key: 'advanced' }).get({})) ??
+      {}) as AdvancedSettings;
 
   const usernameMinLength = (): number => {
     const attribute = strapi.getModel(USER_UID)?.attributes?.username as
@@ -105,13 +121,11 @@ const accounts = ({ strapi }: { strapi: Core.Strapi }) => {
     /** users-permissions' provider rules: the `tiktok` user owning the pseudo-email is the person. */
     async findOrCreate(profile: TikTokUser): Promise<StrapiUser> {
       const email = this.pseudoEmail(profile);
-      const [sameEmail, settings] = await Promise.all([
-        users().findMany({ where: { email } }) as Promise<StrapiUser[]>,
-        getService(strapi, 'advancedSettings').get(),
-      ]);
-
+      const sameEmail = (await users().findMany({ where: { email } })) as StrapiUser[];
       const own = sameEmail.find((user) => user.provider === PROVIDER);
       if (own) return own;
+
+      const settings = await advancedSettings();
       if (!settings.allow_register) throw new errors.ApplicationError(MESSAGES.registerDisabled);
       if (sameEmail.length > 0 && settings.unique_email) {
         throw new errors.ApplicationError(MESSAGES.emailTaken);
