@@ -17,7 +17,7 @@ export const MESSAGES = {
   noCode: 'No code provided',
   codeTooLong: 'The code is too long.',
   invalidCallback: 'Invalid callback parameters',
-  invalidAppState: 'state must be a single value of at most 512 characters',
+  invalidAppState: 'state must be a single value of at most 512 printable characters',
   stateMismatch: 'State does not match the sign-in that was started',
   flowExpired: 'The sign-in expired or was tampered with: start again',
   noCodeVerifier: 'No code_verifier provided',

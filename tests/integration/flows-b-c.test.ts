@@ -192,12 +192,28 @@ describe('with the default options', () => {
     it.each([
       ['a repeated state', '?state=a&state=b'],
       ['an oversized state', `?state=${'s'.repeat(513)}`],
-    ])('answers 400 to %s', async (_name, query) => {
+      ['512 control characters', `?state=${'%01'.repeat(512)}`],
+      ['a state with CR/LF', '?state=a%0D%0Ab'],
+    ])('answers 400 to %s, and sets no cookie', async (_name, query) => {
+      const response = await app.http().get(`${BASE}/authorize${query}`);
       expectError(
-        await app.http().get(`${BASE}/authorize${query}`),
+        response,
         400,
-        'state must be a single value of at most 512 characters'
+        'state must be a single value of at most 512 printable characters'
       );
+      expect(response.headers['set-cookie']).toBeUndefined();
+    });
+
+    it('carries a 512-character state of 3-byte characters in a cookie browsers keep, back to the app', async () => {
+      const appState = '€'.repeat(512);
+      const { started, toApp } = await runFlowB(
+        app,
+        'alice',
+        `?state=${encodeURIComponent(appState)}`
+      );
+      expect(Buffer.byteLength(started.setCookie)).toBeLessThan(4096);
+      expect(toApp.searchParams.get('state')).toBe(appState);
+      expect(toApp.searchParams.get('access_token')).toMatch(/^act\./);
     });
 
     it('leaves Flow A alone when no cookie comes back', async () => {

@@ -39,7 +39,7 @@ const ROUTES: Record<string, RouteUnderTest> = {
     baseQuery: 'state=app-state',
     // The app's state never reaches the Location: it travels sealed in the flow cookie.
     redirectsTo: (app) => app.env.TIKTOK_AUTHORIZE_URL!,
-    badRequestMessages: ['state must be a single value of at most 512 characters'],
+    badRequestMessages: ['state must be a single value of at most 512 printable characters'],
   },
   callback: {
     method: 'GET',

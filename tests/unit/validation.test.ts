@@ -194,7 +194,7 @@ describe('readTokenRequest', () => {
 });
 
 describe('readAppState', () => {
-  const TOO_MUCH = 'state must be a single value of at most 512 characters';
+  const TOO_MUCH = 'state must be a single value of at most 512 printable characters';
 
   it.each<[string, unknown, string | undefined]>([
     ['no query', undefined, undefined],
@@ -202,6 +202,7 @@ describe('readAppState', () => {
     ['an empty state', { state: '' }, undefined],
     ['a state', { state: 'app state/1' }, 'app state/1'],
     ['a 512-character state', { state: 's'.repeat(512) }, 's'.repeat(512)],
+    ['a state of unicode and emoji', { state: '€ 中文 😀 \u2028' }, '€ 中文 😀 \u2028'],
   ])('reads %s', (_case, query, expected) => {
     expect(readAppState(query)).toBe(expected);
   });
@@ -210,6 +211,11 @@ describe('readAppState', () => {
     ['a repeated state', { state: ['a', 'b'] }],
     ['a 513-character state', { state: 's'.repeat(513) }],
     ['a nested state', { state: { a: 'b' } }],
+    ['512 control characters', { state: '\u0001'.repeat(512) }],
+    ['a state with a NUL', { state: 'a\u0000b' }],
+    ['a state with CR/LF', { state: 'a\r\nb' }],
+    ['a state with DEL', { state: 'a\u007fb' }],
+    ['a state with a C1 control', { state: 'a\u0085b' }],
   ])('refuses %s', (_case, query) => {
     expect(thrownBy(() => readAppState(query), errors.ValidationError).message).toBe(TOO_MUCH);
   });

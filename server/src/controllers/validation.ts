@@ -104,12 +104,23 @@ export const readCallbackQuery = (query: unknown): CallbackQuery | undefined => 
 
 // The app's own state travels through TikTok, a cookie and the app URL: keep it modest.
 const MAX_APP_STATE_LENGTH = 512;
+// C0, DEL and C1: no app needs them, and each one seals to six bytes (`\u0001`), so 512 of them
+// make a cookie browsers drop.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 
-/** The optional `state` an app passes to `/authorize`, or a 400 for anything but one short string. */
+/**
+ * The optional `state` an app passes to `/authorize`, or a 400 for anything but one string of at
+ * most 512 printable characters. Every such state seals into a cookie browsers keep (see
+ * flow-cookie, which checks it again by sealing).
+ */
 export const readAppState = (query: unknown): string | undefined => {
   const { state } = ownFields(['state'], query);
   if (state === undefined || state === '') return undefined;
-  if (typeof state !== 'string' || state.length > MAX_APP_STATE_LENGTH) {
+  if (
+    typeof state !== 'string' ||
+    state.length > MAX_APP_STATE_LENGTH ||
+    CONTROL_CHARACTER.test(state)
+  ) {
     throw new errors.ValidationError(MESSAGES.invalidAppState);
   }
   return state;
