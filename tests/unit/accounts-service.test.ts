@@ -251,6 +251,23 @@ describe('accounts service: findOrCreate', () => {
     expect(userRows()).toHaveLength(1);
   });
 
+  it('claims the username in the identity row, next to the pseudo-email', async () => {
+    const { accounts, fake } = setup();
+    const user = await accounts.findOrCreate(person());
+    expect(fake.db.rows(IDENTITY_UID)).toEqual([
+      expect.objectContaining({ pseudoEmail: user.email, username: 'Alice', userId: user.id }),
+    ]);
+  });
+
+  it('takes the next name when another person claimed this one meanwhile', async () => {
+    const { accounts, fake, userRows } = setup();
+    // Another person's sign-in holds "Alice" but has not committed its user yet.
+    fake.db.seed(IDENTITY_UID, [{ pseudoEmail: 'someone-else@tiktok.com', username: 'Alice' }]);
+    const user = await accounts.findOrCreate(person());
+    expect(user.username).toMatch(/^Alice\d{4}$/);
+    expect(userRows().map((row) => row.username)).toEqual([user.username]);
+  });
+
   it('replaces a stale claim whose user was deleted, and links the fresh user', async () => {
     const { accounts, fake, userRows } = setup();
     fake.db.seed(IDENTITY_UID, [{ pseudoEmail: 'union-xyz@tiktok.com', userId: 1234 }]);
@@ -266,7 +283,8 @@ describe('accounts service: findOrCreate', () => {
     const failure = new Error('database is read-only');
     create.mockRejectedValue(failure);
     await expect(accounts.findOrCreate(person())).rejects.toBe(failure);
-    expect(create).toHaveBeenCalledTimes(5);
+    // Each of the six usernames once: the name, four with digits, one with a UUID.
+    expect(create).toHaveBeenCalledTimes(6);
     expect(userRows()).toHaveLength(0);
     expect(fake.db.rows(IDENTITY_UID)).toHaveLength(0);
   });

@@ -74,25 +74,28 @@ const accounts = ({ strapi }: { strapi: Core.Strapi }) => {
     return attribute?.minLength ?? 3;
   };
 
-  /** The first candidate nobody uses yet; the last candidate cannot collide in practice. */
-  const freeUsername = async (profile: TikTokUser): Promise<string> => {
-    let candidate = '';
-    for (candidate of usernameCandidates(usernameBase(profile), usernameMinLength())) {
-      if ((await users().count({ where: { username: candidate } })) === 0) break;
+  /**
+   * The candidates no user has yet, users of other providers included. Two simultaneous sign-ins
+   * can both find a name free here: the identity claim's unique username decides between them
+   * (see identities).
+   */
+  async function* freeUsernames(profile: TikTokUser): AsyncGenerator<string> {
+    for (const candidate of usernameCandidates(usernameBase(profile), usernameMinLength())) {
+      if ((await users().count({ where: { username: candidate } })) === 0) yield candidate;
     }
-    return candidate;
-  };
+  }
 
   const create = async (
     email: string,
     roleId: number,
     profile: TikTokUser
   ): Promise<StrapiUser> => {
-    const username = await freeUsername(profile);
-    // Simultaneous first sign-ins of one person, on any process, create one user (see identities).
+    // Simultaneous first sign-ins of one person, on any process, create one user, and different
+    // people never share a username (see identities).
     const { user, created } = await getService(strapi, 'identities').createOnce(
       email,
-      async () =>
+      freeUsernames(profile),
+      async (username) =>
         (await users().create({
           data: {
             username,
