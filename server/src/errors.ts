@@ -17,9 +17,11 @@ export const MESSAGES = {
   noCode: 'No code provided',
   codeTooLong: 'The code is too long.',
   invalidCallback: 'Invalid callback parameters',
-  invalidAppState: 'state must be a single value of at most 512 characters',
+  invalidAppState: 'state must be a single value of at most 512 printable characters',
   stateMismatch: 'State does not match the sign-in that was started',
   flowExpired: 'The sign-in expired or was tampered with: start again',
+  flowNotStarted: 'No sign-in was started from this browser: start again',
+  flowDisabled: (flow: string) => `The ${flow} sign-in flow is turned off on this server`,
   noCodeVerifier: 'No code_verifier provided',
   invalidCodeVerifier:
     'Invalid code_verifier: 32 to 128 characters of A-Z, a-z, 0-9, "-", ".", "_" and "~"',

@@ -23,8 +23,11 @@ const IV_LENGTH = 12;
 const TAG_LENGTH = 16;
 // Binds a sealed value to this use: a blob made for anything else will not open here.
 const ASSOCIATED_DATA = Buffer.from('tiktok-auth-mobile/flow-state/v1');
-// Browsers keep cookies up to about 4 KB; nothing honest comes near this.
-const MAX_SEALED_LENGTH = 3000;
+/**
+ * The longest sealed value sealed or opened. Browsers drop a cookie whose name, value and
+ * attributes pass 4096 bytes; this leaves room for the name and attributes (about 150 bytes).
+ */
+export const MAX_SEALED_LENGTH = 3000;
 
 const deriveKey = (secret: string): Buffer =>
   Buffer.from(hkdfSync('sha256', secret, 'tiktok-auth-mobile', 'flow-state cookie key', 32));

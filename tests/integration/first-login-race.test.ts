@@ -14,21 +14,44 @@ const USERS = 'plugin::users-permissions.user';
 const IDENTITIES = 'plugin::tiktok-auth-mobile.identity';
 const CONNECT = '/api/tiktok-auth-mobile/connect';
 const SIMULTANEOUS = 50;
+const SAME_NAME = 20;
 
 let sequence = 0;
 
 /** A person the emulator did not know yet, with `count` fresh access tokens for them. */
-const newPerson = (app: TestApp, count: number) => {
+const newPerson = (app: TestApp, count: number, displayName = `Racer ${sequence + 1}`) => {
   sequence += 1;
   const id = `racer-${sequence}-${Date.now()}`;
   app.emulator.addPerson({
     id,
     open_id: `${id}-open`,
     union_id: `${id}-union`,
-    display_name: `Racer ${sequence}`,
+    display_name: displayName,
   });
   const tokens = Array.from({ length: count }, () => app.emulator.issueAccessToken(id));
   return { email: `${id}-union@tiktok.com`, tokens };
+};
+
+/** `count` different people TikTok shows under one display name, one access token each. */
+const peopleNamed = (app: TestApp, count: number, name: string) =>
+  Array.from({ length: count }, () => newPerson(app, 1, name).tokens[0]);
+
+/** Every sign-in succeeded, as a user of its own, and no two users share a username. */
+const expectDistinctUsernames = async (
+  app: TestApp,
+  name: string,
+  responses: Awaited<ReturnType<typeof signInAll>>
+) => {
+  expect(responses.map((response) => response.status)).toEqual(responses.map(() => 200));
+  const ids = responses.map((response) => response.body.user.id as number);
+  expect(new Set(ids).size).toBe(responses.length);
+  const users = (await app.strapi.db.query(USERS).findMany({ where: { id: { $in: ids } } })) as {
+    username: string;
+  }[];
+  const usernames = users.map((user) => user.username);
+  expect(new Set(usernames).size).toBe(responses.length);
+  expect(usernames.filter((username) => username === name)).toHaveLength(1);
+  for (const username of usernames) expect(username.startsWith(name)).toBe(true);
 };
 
 /** Boots the app with TikTok behind a proxy that can line the requests up. */
@@ -97,6 +120,11 @@ describe(`first sign-in on ${TEST_DATABASE_CLIENT}`, () => {
     const fresh = await expectOneUser(app, email, await signInAll([url], tokens.slice(1), proxy));
     expect(fresh.id).not.toBe(deleted.id);
   });
+
+  it(`${SAME_NAME} different people with one display name, at once, get ${SAME_NAME} usernames`, async () => {
+    const tokens = peopleNamed(app, SAME_NAME, 'clash.name');
+    await expectDistinctUsernames(app, 'clash.name', await signInAll([url], tokens, proxy));
+  });
 });
 
 // Only a database server can be shared by two processes; on SQLite-only runs this block is absent.
@@ -123,6 +151,11 @@ for (const client of sharedServers) {
       const { email, tokens } = newPerson(app, SIMULTANEOUS);
       const responses = await signInAll(urls, tokens, proxy);
       await expectOneUser(app, email, responses);
+    });
+
+    it(`${SAME_NAME} different people with one display name, spread over both, get ${SAME_NAME} usernames`, async () => {
+      const tokens = peopleNamed(app, SAME_NAME, 'two.process.clash');
+      await expectDistinctUsernames(app, 'two.process.clash', await signInAll(urls, tokens, proxy));
     });
   });
 }

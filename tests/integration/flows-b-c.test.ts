@@ -192,12 +192,28 @@ describe('with the default options', () => {
     it.each([
       ['a repeated state', '?state=a&state=b'],
       ['an oversized state', `?state=${'s'.repeat(513)}`],
-    ])('answers 400 to %s', async (_name, query) => {
+      ['512 control characters', `?state=${'%01'.repeat(512)}`],
+      ['a state with CR/LF', '?state=a%0D%0Ab'],
+    ])('answers 400 to %s, and sets no cookie', async (_name, query) => {
+      const response = await app.http().get(`${BASE}/authorize${query}`);
       expectError(
-        await app.http().get(`${BASE}/authorize${query}`),
+        response,
         400,
-        'state must be a single value of at most 512 characters'
+        'state must be a single value of at most 512 printable characters'
       );
+      expect(response.headers['set-cookie']).toBeUndefined();
+    });
+
+    it('carries a 512-character state of 3-byte characters in a cookie browsers keep, back to the app', async () => {
+      const appState = '€'.repeat(512);
+      const { started, toApp } = await runFlowB(
+        app,
+        'alice',
+        `?state=${encodeURIComponent(appState)}`
+      );
+      expect(Buffer.byteLength(started.setCookie)).toBeLessThan(4096);
+      expect(toApp.searchParams.get('state')).toBe(appState);
+      expect(toApp.searchParams.get('access_token')).toMatch(/^act\./);
     });
 
     it('leaves Flow A alone when no cookie comes back', async () => {
@@ -367,14 +383,23 @@ describe('with redirectWith strapi_jwt, refresh sessions and an allow-list', () 
     expect((await usersMe(app, params.jwt)).body.provider).toBe('tiktok');
   });
 
-  it('Flow A hands the app a Strapi session too', async () => {
-    const toApp = await callbackRedirect(app, await authorizeAt(app, 'bob'));
-    expect(toApp.searchParams.has('access_token')).toBe(false);
-    expect((await usersMe(app, toApp.searchParams.get('jwt')!)).status).toBe(200);
+  it('refuses a callback link without the /authorize cookie (login CSRF): no exchange, no session', async () => {
+    // The link-maker's own code, opened in the victim's browser, which holds no flow cookie.
+    const link = await authorizeAt(app, 'bob');
+    const exchanges = app.emulator.callCount(TOKEN_PATH);
+    const toApp = await callbackRedirect(app, link);
+    expect(Object.fromEntries(toApp.searchParams)).toEqual({
+      from: 'strapi',
+      error: 'No sign-in was started from this browser: start again',
+    });
+    expect(app.emulator.callCount(TOKEN_PATH)).toBe(exchanges);
+    expect(
+      await app.strapi.db.query(USERS).count({ where: { email: 'b0b-union-id-2@tiktok.com' } })
+    ).toBe(0);
   });
 
   it('tells the app when the sign-in after the exchange fails', async () => {
-    const toApp = await callbackRedirect(app, await authorizeAt(app, 'ghost'));
+    const { toApp } = await runFlowB(app, 'ghost');
     expect(toApp.searchParams.get('error')).toBe('User does not exist.');
     expect(toApp.searchParams.has('jwt')).toBe(false);
   });
@@ -398,5 +423,57 @@ describe('with redirectWith strapi_jwt, refresh sessions and an allow-list', () 
       expect(response.status).toBe(200);
       expect(Object.keys(response.body).sort()).toEqual(['jwt', 'refreshToken', 'user']);
     }
+  });
+});
+
+describe('with only Flow C turned on (flows: token)', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ env: { TIKTOK_FLOWS: 'token' } });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const TURNED_OFF = (flow: string) => `The ${flow} sign-in flow is turned off on this server`;
+
+  it('answers 403 on /authorize and /connect, without calling TikTok or setting a cookie', async () => {
+    const calls = app.emulator.callCount('/v2/user/info/');
+    const authorize = await app.http().get(`${BASE}/authorize?state=s`);
+    expectError(authorize, 403, TURNED_OFF('authorize'));
+    expect(authorize.headers['set-cookie']).toBeUndefined();
+    const connect = await app
+      .http()
+      .post(`${BASE}/connect`)
+      .send({ access_token: app.emulator.issueAccessToken('alice') });
+    expectError(connect, 403, TURNED_OFF('connect'));
+    expect(app.emulator.callCount('/v2/user/info/')).toBe(calls);
+  });
+
+  it('refuses /callback with or without a flow cookie, without an exchange', async () => {
+    const exchanges = app.emulator.callCount(TOKEN_PATH);
+    const withoutCookie = await callbackRedirect(app, await authorizeAt(app, 'alice'));
+    expect(withoutCookie.searchParams.get('error')).toBe(TURNED_OFF('connect'));
+
+    const sealed = createStateSealer(['playgroundKeyA']).seal({
+      state: 'server-state',
+      verifier: IOS_VERIFIER,
+      expiresAt: Date.now() + 60_000,
+    });
+    const link = await authorizeAt(app, 'alice', { state: 'server-state' });
+    const withCookie = await callbackRedirect(app, link, `${FLOW_COOKIE}=${sealed}`);
+    expect(withCookie.searchParams.get('error')).toBe(TURNED_OFF('authorize'));
+    expect(withCookie.searchParams.has('access_token')).toBe(false);
+    expect(app.emulator.callCount(TOKEN_PATH)).toBe(exchanges);
+  });
+
+  it('still signs people in with /token', async () => {
+    const code = issueCodeFor(app, 'alice', IOS_VERIFIER);
+    const response = await app
+      .http()
+      .post(`${BASE}/token`)
+      .send({ code, code_verifier: IOS_VERIFIER, redirect_uri: CALLBACK_URL });
+    expect(response.status).toBe(200);
+    expect(response.body.user.provider).toBe('tiktok');
   });
 });

@@ -142,6 +142,33 @@ export const setAdvancedSettings = async (
   await store.set({ value: { ...current, ...changes } });
 };
 
+/**
+ * Sets them by writing the core store's row with SQL, as a migration or a database console would:
+ * no Strapi code runs, so no process is told.
+ */
+export const setAdvancedSettingsInDatabase = async (
+  strapi: Core.Strapi,
+  changes: Record<string, unknown>
+) => {
+  const rows = () =>
+    strapi.db
+      .connection('strapi_core_store_settings')
+      .where({ key: 'plugin_users-permissions_advanced' });
+  const [row] = (await rows().select('value')) as { value: string }[];
+  await rows().update({ value: JSON.stringify({ ...JSON.parse(row.value), ...changes }) });
+};
+
+/** A person TikTok did not know yet, and an access token for them. */
+export const tokenForNewPerson = (app: TestApp, id: string, displayName = id): string => {
+  app.emulator.addPerson({
+    id,
+    open_id: `${id}-open`,
+    union_id: `${id}-union`,
+    display_name: displayName,
+  });
+  return app.emulator.issueAccessToken(id);
+};
+
 /** Answers TikTok's consent screen at `authorizeUrl` as `personId` (or `deny`): TikTok's redirect. */
 export const consentAt = async (authorizeUrl: URL, personId: string): Promise<URL> => {
   const withChoice = new URL(authorizeUrl);

@@ -39,7 +39,7 @@ const ROUTES: Record<string, RouteUnderTest> = {
     baseQuery: 'state=app-state',
     // The app's state never reaches the Location: it travels sealed in the flow cookie.
     redirectsTo: (app) => app.env.TIKTOK_AUTHORIZE_URL!,
-    badRequestMessages: ['state must be a single value of at most 512 characters'],
+    badRequestMessages: ['state must be a single value of at most 512 printable characters'],
   },
   callback: {
     method: 'GET',
@@ -114,6 +114,9 @@ const BODY_VALUES: [string, unknown][] = [
   ['5,000 characters', 'x'.repeat(5000)],
 ];
 
+/** Keys every object inherits: a parser or validator that looks them up can crash on them. */
+const INHERITED_KEYS = ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__'];
+
 const MEGABYTE_AND_A_BIT = 1024 * 1024 + 1024;
 
 /**
@@ -151,6 +154,20 @@ const rawBodies = (field: string, base: Record<string, unknown>): [string, strin
     ['repeated form keys', 'application/x-www-form-urlencoded', form(`${field}=a`, `${field}=b`)],
     ['XML', 'application/xml', `<${field}>a</${field}>`],
     ['a lying content type', 'application/json', form(`${field}=a`)],
+    ...INHERITED_KEYS.flatMap((key): [string, string, string][] => [
+      [`only {"${key}": 1}`, 'application/json', `{"${key}": 1}`],
+      [
+        `"${key}" beside the fields`,
+        'application/json',
+        jsonObject(`"${key}": "x"`, `"${field}": "a"`),
+      ],
+      [
+        `${field} as {"${key}": "x"}`,
+        'application/json',
+        jsonObject(`"${field}": {"${key}": "x"}`),
+      ],
+      [`${field} in a "${key}" object`, 'application/json', `{"${key}": {"${field}": "a"}}`],
+    ]),
   ];
 };
 
@@ -190,6 +207,9 @@ const rowsFor = (name: string, route: RouteUnderTest): Row[] => {
       get(`${param} ${label}`, withQuery(route, shape(param)));
   }
   if (route.query) get('a 20 kB query', withQuery(route, `junk=${'x'.repeat(20_000)}`));
+  for (const key of INHERITED_KEYS) {
+    if (route.query) get(`a "${key}" parameter`, withQuery(route, `${key}=1`));
+  }
 
   if (route.method === 'POST') {
     for (const field of route.body ?? []) {

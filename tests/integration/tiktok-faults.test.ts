@@ -63,6 +63,12 @@ const FAULT_CASES: [string, Fault, unknown, unknown][] = [
     `Failed to fetch TikTok user: timeout of ${TIMEOUT_MS}ms exceeded`,
     `Failed to get TikTok token: timeout of ${TIMEOUT_MS}ms exceeded`,
   ],
+  [
+    'a body sent one byte every 400 ms',
+    FAULTS.slowBody,
+    `Failed to fetch TikTok user: timeout of ${TIMEOUT_MS}ms exceeded`,
+    `Failed to get TikTok token: timeout of ${TIMEOUT_MS}ms exceeded`,
+  ],
   ['connection refused', 'refused', refused, refused],
   ['reset mid-body', FAULTS.resetMidBody, dropped, dropped],
   [

@@ -8,6 +8,7 @@ export interface FakeContext {
   set: jest.Mock;
   redirect: jest.Mock;
   internalServerError: jest.Mock;
+  forbidden: jest.Mock;
   cookies: { get: jest.Mock; set: jest.Mock; secure?: boolean };
 }
 
@@ -32,6 +33,7 @@ export const createFakeContext = ({
   set: jest.fn(),
   redirect: jest.fn(),
   internalServerError: jest.fn(),
+  forbidden: jest.fn(),
   cookies: { get: jest.fn((name: string) => cookies[name]), set: jest.fn() },
 });
 

@@ -46,15 +46,17 @@ interface QueryParams {
 const matches = (row: Row, where: Where = {}) =>
   Object.entries(where).every(([key, value]) => row[key] === value);
 
-// The database unique indexes the plugin relies on.
-const UNIQUE_COLUMNS: Readonly<Record<string, string>> = { [IDENTITY_UID]: 'pseudoEmail' };
+// The database unique indexes the plugin relies on; as in SQL, they hold any number of NULLs.
+const UNIQUE_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  [IDENTITY_UID]: ['pseudoEmail', 'username'],
+};
 
 /** The subset of `strapi.db.query(uid)` the plugin uses, over an array; `where` is plain equality. */
 export class FakeQuery {
   constructor(
     private readonly rows: Row[],
     private readonly nextId: () => number,
-    private readonly unique?: string
+    private readonly unique: readonly string[] = []
   ) {}
 
   async findMany({ where }: QueryParams = {}): Promise<Row[]> {
@@ -71,9 +73,11 @@ export class FakeQuery {
   }
 
   async create({ data }: { data: Record<string, unknown> }): Promise<Row> {
-    const { unique } = this;
-    if (unique && this.rows.some((row) => row[unique] === data[unique])) {
-      throw new Error(`UNIQUE constraint failed: ${unique}`);
+    for (const column of this.unique) {
+      const value = data[column];
+      if (value !== undefined && value !== null && this.rows.some((row) => row[column] === value)) {
+        throw new Error(`UNIQUE constraint failed: ${column}`);
+      }
     }
     const id = this.nextId();
     const row: Row = { documentId: `doc-${id}`, ...data, id };
@@ -138,11 +142,15 @@ export class FakeDb {
 
   /** Runs `work`; when it throws, every table is put back as it was (a rollback). */
   async transaction<T>(work: () => Promise<T>): Promise<T> {
-    const snapshot = [...this.tables.values()].map((rows) => [rows, rows.map((r) => ({ ...r }))]);
+    const snapshot = new Map(
+      [...this.tables].map(([uid, rows]) => [uid, rows.map((r) => ({ ...r }))])
+    );
     try {
       return await work();
     } catch (error) {
-      for (const [rows, saved] of snapshot) rows.splice(0, rows.length, ...saved);
+      // A table first written during the transaction goes back to empty.
+      for (const [uid, rows] of this.tables)
+        rows.splice(0, rows.length, ...(snapshot.get(uid) ?? []));
       throw error;
     }
   }
@@ -231,7 +239,6 @@ export const createFakeStrapi = (options: FakeStrapiOptions = {}): FakeStrapi =>
     db: {
       query: (uid: string) => db.query(uid),
       transaction: <T>(work: () => Promise<T>) => db.transaction(work),
-      lifecycles: { subscribe: () => () => undefined },
     },
     // Only the admin permission registry the bootstrap talks to.
     service: (uid: string) =>

@@ -40,6 +40,20 @@ export const FAULTS = {
     res.write('{"data":{"user":{"open_id":"half');
     setTimeout(() => res.socket?.destroy(), 20);
   }) as Behaviour,
+  /**
+   * Sends the headers at once, then one byte every 400 ms (at most a minute's worth): a
+   * per-chunk timeout never fires, only a deadline on the whole call ends it.
+   */
+  slowBody: ((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    let sent = 0;
+    const trickle = setInterval(() => {
+      sent += 1;
+      if (sent > 150) res.end();
+      else res.write(' ');
+    }, 400);
+    res.once('close', () => clearInterval(trickle));
+  }) as Behaviour,
   html500: send(500, '<!doctype html><h1>Internal Server Error</h1>', 'text/html'),
   malformedJson: send(200, '{"access_token": "act.x", "data": {"user": {', 'application/json'),
   rateLimited: tikTokError(429, 'rate_limit_exceeded', 'Too many requests to TikTok.'),

@@ -133,6 +133,25 @@ describe('accounts service: findOrCreate', () => {
     await expect(accounts.findOrCreate(person())).resolves.toMatchObject({ id: 41 });
   });
 
+  it('reads no settings for a returning person', async () => {
+    const { accounts, fake } = setup({ users: [tiktokUser({ id: 41 })] });
+    const store = jest.spyOn(fake.strapi, 'store');
+    await accounts.findOrCreate(person());
+    expect(store).not.toHaveBeenCalled();
+  });
+
+  it('reads the settings afresh for each new person: a change applies to the very next one', async () => {
+    const advanced = { ...OPEN };
+    const { accounts } = setup({ advanced });
+    advanced.allow_register = false;
+    const refused = await applicationError(accounts.findOrCreate(person({ union_id: 'u-1' })));
+    expect(refused.message).toBe('Register action is actually not available.');
+    advanced.allow_register = true;
+    await expect(accounts.findOrCreate(person({ union_id: 'u-2' }))).resolves.toMatchObject({
+      email: 'u-2@tiktok.com',
+    });
+  });
+
   it.each<[string, Record<string, unknown> | undefined]>([
     ['sign-ups are disabled', { ...OPEN, allow_register: false }],
     ['no advanced settings are stored', undefined],
@@ -232,6 +251,23 @@ describe('accounts service: findOrCreate', () => {
     expect(userRows()).toHaveLength(1);
   });
 
+  it('claims the username in the identity row, next to the pseudo-email', async () => {
+    const { accounts, fake } = setup();
+    const user = await accounts.findOrCreate(person());
+    expect(fake.db.rows(IDENTITY_UID)).toEqual([
+      expect.objectContaining({ pseudoEmail: user.email, username: 'Alice', userId: user.id }),
+    ]);
+  });
+
+  it('takes the next name when another person claimed this one meanwhile', async () => {
+    const { accounts, fake, userRows } = setup();
+    // Another person's sign-in holds "Alice" but has not committed its user yet.
+    fake.db.seed(IDENTITY_UID, [{ pseudoEmail: 'someone-else@tiktok.com', username: 'Alice' }]);
+    const user = await accounts.findOrCreate(person());
+    expect(user.username).toMatch(/^Alice\d{4}$/);
+    expect(userRows().map((row) => row.username)).toEqual([user.username]);
+  });
+
   it('replaces a stale claim whose user was deleted, and links the fresh user', async () => {
     const { accounts, fake, userRows } = setup();
     fake.db.seed(IDENTITY_UID, [{ pseudoEmail: 'union-xyz@tiktok.com', userId: 1234 }]);
@@ -247,7 +283,8 @@ describe('accounts service: findOrCreate', () => {
     const failure = new Error('database is read-only');
     create.mockRejectedValue(failure);
     await expect(accounts.findOrCreate(person())).rejects.toBe(failure);
-    expect(create).toHaveBeenCalledTimes(5);
+    // Each of the six usernames once: the name, four with digits, one with a UUID.
+    expect(create).toHaveBeenCalledTimes(6);
     expect(userRows()).toHaveLength(0);
     expect(fake.db.rows(IDENTITY_UID)).toHaveLength(0);
   });

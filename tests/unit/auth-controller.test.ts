@@ -545,6 +545,76 @@ describe('auth controller: callback after /authorize', () => {
   });
 });
 
+describe('auth controller: flows turned off, and the login CSRF of strapi_jwt', () => {
+  const FROM_TIKTOK = { code: 'c', scopes: 'user.info.basic', state: 'attacker-state' };
+  const cookie = () =>
+    createStateSealer(FAKE_APP_KEYS).seal({
+      state: 'attacker-state',
+      verifier: 'v'.repeat(64),
+      expiresAt: Date.now() + 60_000,
+    });
+
+  /** Runs `/callback` and checks that TikTok was never called and nobody signed in. */
+  const refusedCallback = async (pluginConfig: Record<string, unknown>, withCookie: boolean) => {
+    const token = tokenEndpoint({ status: 200, body: tokenSuccess() });
+    const { controller, signIn } = setup({ pluginConfig: { ...CONFIGURED, ...pluginConfig } });
+    const ctx = createFakeContext({
+      query: FROM_TIKTOK,
+      cookies: withCookie ? { [FLOW_COOKIE]: cookie() } : {},
+    });
+    await controller.callback(asKoa(ctx));
+    expect(token.scope.isDone()).toBe(false);
+    expect(signIn).not.toHaveBeenCalled();
+    return appRedirect(ctx).params;
+  };
+
+  it('refuses a callback without the /authorize cookie when it would hand out a Strapi session', async () => {
+    expect(await refusedCallback({ redirectWith: 'strapi_jwt' }, false)).toEqual({
+      from: 'strapi',
+      error: 'No sign-in was started from this browser: start again',
+    });
+  });
+
+  it('refuses a callback without the cookie when Flow A (connect) is turned off', async () => {
+    expect(await refusedCallback({ flows: ['authorize', 'token'] }, false)).toEqual({
+      from: 'strapi',
+      error: 'The connect sign-in flow is turned off on this server',
+    });
+  });
+
+  it('refuses a callback with the cookie when Flow B (authorize) is turned off', async () => {
+    expect(await refusedCallback({ flows: ['connect', 'token'] }, true)).toEqual({
+      from: 'strapi',
+      error: 'The authorize sign-in flow is turned off on this server',
+    });
+  });
+
+  it.each<['authorize' | 'connect' | 'token', Record<string, unknown>]>([
+    ['authorize', { query: { state: 'app' } }],
+    ['connect', { body: { access_token: ACCESS_TOKEN } }],
+    ['token', { body: { code: 'c', code_verifier: 'i'.repeat(43), redirect_uri: 'x' } }],
+  ])(
+    'answers 403 on %s when its flow is turned off, without calling TikTok',
+    async (route, input) => {
+      const exchange = tokenEndpoint({ status: 200, body: tokenSuccess() });
+      const user = userInfoEndpoint({
+        token: ACCESS_TOKEN,
+        status: 200,
+        body: userInfoBody(PERSON),
+      });
+      const others = ['authorize', 'connect', 'token'].filter((flow) => flow !== route);
+      const { controller } = setup({ pluginConfig: { ...CONFIGURED, flows: others } });
+      const ctx = createFakeContext(input);
+      await controller[route](asKoa(ctx));
+      expect(ctx.forbidden).toHaveBeenCalledWith(
+        `The ${route} sign-in flow is turned off on this server`
+      );
+      expect([exchange.scope.isDone(), user.isDone()]).toEqual([false, false]);
+      expect(ctx.cookies.set).not.toHaveBeenCalled();
+    }
+  );
+});
+
 describe('auth controller: token (Flow C)', () => {
   const VERIFIER = 'i'.repeat(43);
   const CALLBACK = `${STRAPI_URL}/api/tiktok-auth-mobile/callback`;

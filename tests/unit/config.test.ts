@@ -39,6 +39,7 @@ describe('parseConfig', () => {
       stateSecret: undefined,
       rateLimitWindowMs: 60000,
       rateLimitMax: 30,
+      flows: ['connect', 'authorize', 'token'],
     });
   });
 
@@ -123,6 +124,12 @@ describe('parseConfig', () => {
       parsed: 30000,
     },
     { key: 'rateLimitMax', env: 'TIKTOK_RATE_LIMIT_MAX', value: '5', parsed: 5 },
+    {
+      key: 'flows',
+      env: 'TIKTOK_FLOWS',
+      value: 'authorize, token',
+      parsed: ['authorize', 'token'],
+    },
   ];
 
   it.each(fallbacks)(
@@ -159,6 +166,7 @@ describe('parseConfig', () => {
       stateSecret: 'a-state-secret-of-at-least-32-characters',
       rateLimitWindowMs: 120000,
       rateLimitMax: 0,
+      flows: ['token'],
     };
     const env = Object.fromEntries(fallbacks.map(({ env: name, value }) => [name, value]));
     expect(parseConfig(fromConfig, env)).toEqual(fromConfig);
@@ -186,6 +194,14 @@ describe('parseConfig', () => {
     expect(parseConfig({ scopes: 'user.info.basic,user.info.profile' }, {}).scopes).toEqual(
       expected
     );
+  });
+
+  it('accepts flows given as a list or as a comma-separated string in the plugin config', () => {
+    expect(parseConfig({ flows: ['token', 'authorize'] }, {}).flows).toEqual([
+      'token',
+      'authorize',
+    ]);
+    expect(parseConfig({ flows: 'token,authorize' }, {}).flows).toEqual(['token', 'authorize']);
   });
 
   it.each([
@@ -240,6 +256,9 @@ describe('parseConfig', () => {
     ['rateLimitWindowMs', 'not a number', { rateLimitWindowMs: '1 minute' }],
     ['rateLimitMax', 'negative', { rateLimitMax: -1 }],
     ['rateLimitMax', 'not whole', { rateLimitMax: 2.5 }],
+    ['flows', 'with an unknown flow', { flows: ['token', 'A'] }],
+    ['flows', 'empty', { flows: [] }],
+    ['flows', 'given as an object', { flows: { token: true } }],
   ])('refuses a %s %s with a ConfigError naming it', (key, _problem, raw) => {
     expect(configError(raw).message).toContain(key);
   });

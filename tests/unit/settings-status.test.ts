@@ -310,6 +310,17 @@ describe('status service: last sign-in', () => {
     expect(unconfigured.tokenRedirectUris).toEqual([]);
   });
 
+  it('shows a flow turned off by flows as unavailable, naming what turns it on', async () => {
+    const report = await createFakeStrapi({ pluginConfig: { ...REQUIRED, flows: ['token'] } })
+      .service('status')
+      .report();
+    expect(report.flows.map((flow) => [flow.id, flow.available, flow.needs])).toEqual([
+      ['A', false, ['connect in TIKTOK_FLOWS']],
+      ['B', false, ['authorize in TIKTOK_FLOWS']],
+      ['C', true, []],
+    ]);
+  });
+
   it('needs a state cookie key for Flow B: TIKTOK_STATE_SECRET, else APP_KEYS', async () => {
     const report = await createFakeStrapi({ pluginConfig: REQUIRED, appKeys: [] })
       .service('status')

@@ -1,4 +1,10 @@
-import { createStateSealer, sameState, type FlowState } from '../../server/src/state-cookie';
+import { createState, createVerifier } from '../../server/src/pkce';
+import {
+  MAX_SEALED_LENGTH,
+  createStateSealer,
+  sameState,
+  type FlowState,
+} from '../../server/src/state-cookie';
 
 const NOW = 1_800_000_000_000;
 const FLOW: FlowState = {
@@ -74,6 +80,38 @@ describe('state cookie sealing', () => {
 
   it('needs a secret', () => {
     expect(() => createStateSealer([])).toThrow('at least one secret');
+  });
+});
+
+describe('sealed size of an app state', () => {
+  /** The flow /authorize seals for `appState`, with real state and verifier sizes. */
+  const sealedFor = (appState: string) =>
+    sealer.seal({ state: createState(), verifier: createVerifier(), appState, expiresAt: NOW });
+
+  // The printable characters that seal largest: JSON escapes, 3-byte and 4-byte UTF-8.
+  it.each([
+    ['quotes', '"'.repeat(512)],
+    ['backslashes', '\\'.repeat(512)],
+    ['euro signs (3 bytes each)', '€'.repeat(512)],
+    ['emoji (two UTF-16 units, 4 bytes each)', '😀'.repeat(256)],
+    ['line separators', '\u2028'.repeat(512)],
+    ['replacement characters', '\ufffd'.repeat(512)],
+  ])('any 512 printable characters fit: %s', (_case, appState) => {
+    const sealed = sealedFor(appState);
+    expect(sealed.length).toBeLessThanOrEqual(MAX_SEALED_LENGTH);
+    expect(sealer.open(sealed, NOW - 1)?.appState).toBe(appState);
+  });
+
+  it('512 control characters would not: each seals to six bytes', () => {
+    expect(sealedFor('\u0001'.repeat(512)).length).toBeGreaterThan(MAX_SEALED_LENGTH);
+  });
+
+  it('a value of the longest length leaves a cookie of name, value and attributes under 4096 bytes', () => {
+    const attributes =
+      '; path=/api/tiktok-auth-mobile; expires=Thu, 01 Jan 2026 00:00:00 GMT; samesite=lax; secure; httponly';
+    expect(
+      `tiktok_auth_mobile_flow=${'x'.repeat(MAX_SEALED_LENGTH)}${attributes}`.length
+    ).toBeLessThan(4096);
   });
 });
 

@@ -15,6 +15,7 @@ import {
   userInfoEndpoint,
   type ReplyOptions,
 } from '../support/tiktok-nock';
+import { withDeadline } from '../../server/src/services/tiktok';
 
 useNock();
 
@@ -393,6 +394,27 @@ describe('tiktok service: timeouts', () => {
     const error = await rejection(call(tiktokService()));
     expect(error.message).toBe(message);
     expect(Date.now() - startedAt).toBeLessThan(1500);
+  });
+});
+
+describe('withDeadline', () => {
+  /** A call that only ends when its signal aborts, as an HTTP call stuck in a slow body does. */
+  const stuck = (signal: AbortSignal) =>
+    new Promise<never>((_resolve, reject) =>
+      signal.addEventListener('abort', () => reject(new Error('canceled')))
+    );
+
+  it('aborts a call still running at the deadline and says it timed out', async () => {
+    await expect(withDeadline(50, stuck)).rejects.toThrow('timeout of 50ms exceeded');
+  });
+
+  it('hands back what a call resolves before the deadline', async () => {
+    await expect(withDeadline(1000, async () => 'answer')).resolves.toBe('answer');
+  });
+
+  it('passes on a failure that is not the deadline', async () => {
+    const failure = new Error('connect ECONNREFUSED');
+    await expect(withDeadline(1000, () => Promise.reject(failure))).rejects.toBe(failure);
   });
 });
 

@@ -48,6 +48,24 @@ describe('readAccessToken', () => {
     expect([error.name, error.message]).toEqual(['ValidationError', NO_TOKEN]);
   });
 
+  it.each<[string, unknown]>([
+    ['constructor', { constructor: 1 }],
+    ['toString', { toString: 1 }],
+    ['hasOwnProperty', { hasOwnProperty: 'x' }],
+    ['valueOf', { valueOf: {} }],
+    ['__proto__', JSON.parse('{"__proto__": {"access_token": "act.inherited"}}')],
+    ['a token with its own toString', { access_token: { toString: 'x' } }],
+    ['a token with a toString function', { access_token: { toString: () => 'act.abc' } }],
+  ])('refuses a body keyed %s as a missing token, never a crash', (_case, body) => {
+    expect(refusal(body).message).toBe(NO_TOKEN);
+  });
+
+  it('reads the token next to keys named like Object.prototype members', () => {
+    expect(readAccessToken({ constructor: 1, toString: 'x', access_token: 'act.abc' })).toBe(
+      'act.abc'
+    );
+  });
+
   it('refuses a token over 2048 characters', () => {
     expect(refusal({ access_token: 'a'.repeat(2049) }).message).toBe(TOO_LONG);
   });
@@ -69,6 +87,8 @@ describe('readDeviceId', () => {
     ['a numeric deviceId', { deviceId: 7 }],
     ['an object deviceId', { deviceId: { id: 'x' } }],
     ['a deviceId over 255 characters', { deviceId: 'd'.repeat(256) }],
+    ['a deviceId with its own toString', { deviceId: { toString: 'x' } }],
+    ['an inherited deviceId', JSON.parse('{"__proto__": {"deviceId": "phone-1"}}')],
   ])('ignores %s', (_case, body) => {
     expect(readDeviceId(body)).toBeUndefined();
   });
@@ -95,6 +115,12 @@ describe('readCallbackQuery', () => {
     });
   });
 
+  it('ignores keys named like Object.prototype members', () => {
+    expect(readCallbackQuery({ constructor: '1', toString: 'x', code: 'code-123' })).toEqual({
+      code: 'code-123',
+    });
+  });
+
   it.each([undefined, null, {}])('reads an absent query (%p) as no parameters', (query) => {
     expect(readCallbackQuery(query)).toEqual({});
   });
@@ -109,6 +135,7 @@ describe('readCallbackQuery', () => {
     ['an oversized code', { code: 'c'.repeat(2049) }],
     ['an oversized error_description', { error: 'x', error_description: 'd'.repeat(2049) }],
     ['a non-string value', { scopes: { basic: true } }],
+    ['a value with its own toString', { code: { toString: 'x' } }],
   ])('refuses %s as a whole', (_case, query) => {
     expect(readCallbackQuery(query)).toBeUndefined();
   });
@@ -126,6 +153,14 @@ describe('readTokenRequest', () => {
     expect(
       readTokenRequest({ ...VALID, code: ' code-1 ', deviceId: 'phone', extra: { deep: 1 } })
     ).toEqual({ code: 'code-1', codeVerifier: VERIFIER, redirectUri: 'https://a.example/cb' });
+  });
+
+  it('reads the fields next to keys named like Object.prototype members', () => {
+    expect(readTokenRequest({ ...VALID, toString: 1, hasOwnProperty: 'x' })).toEqual({
+      code: 'code-1',
+      codeVerifier: VERIFIER,
+      redirectUri: 'https://a.example/cb',
+    });
   });
 
   it.each<[string, unknown, string]>([
@@ -151,13 +186,15 @@ describe('readTokenRequest', () => {
       'redirect_uri is not allowed',
     ],
     ['every field wrong: the first one is named', { code_verifier: 'x' }, 'No code provided'],
+    ['only a constructor key', { constructor: 1 }, 'No code provided'],
+    ['a code with its own toString', { ...VALID, code: { toString: 'x' } }, 'No code provided'],
   ])('refuses %s', (_case, body, message) => {
     expect(refusalOf(body)).toBe(message);
   });
 });
 
 describe('readAppState', () => {
-  const TOO_MUCH = 'state must be a single value of at most 512 characters';
+  const TOO_MUCH = 'state must be a single value of at most 512 printable characters';
 
   it.each<[string, unknown, string | undefined]>([
     ['no query', undefined, undefined],
@@ -165,6 +202,7 @@ describe('readAppState', () => {
     ['an empty state', { state: '' }, undefined],
     ['a state', { state: 'app state/1' }, 'app state/1'],
     ['a 512-character state', { state: 's'.repeat(512) }, 's'.repeat(512)],
+    ['a state of unicode and emoji', { state: '€ 中文 😀 \u2028' }, '€ 中文 😀 \u2028'],
   ])('reads %s', (_case, query, expected) => {
     expect(readAppState(query)).toBe(expected);
   });
@@ -173,6 +211,11 @@ describe('readAppState', () => {
     ['a repeated state', { state: ['a', 'b'] }],
     ['a 513-character state', { state: 's'.repeat(513) }],
     ['a nested state', { state: { a: 'b' } }],
+    ['512 control characters', { state: '\u0001'.repeat(512) }],
+    ['a state with a NUL', { state: 'a\u0000b' }],
+    ['a state with CR/LF', { state: 'a\r\nb' }],
+    ['a state with DEL', { state: 'a\u007fb' }],
+    ['a state with a C1 control', { state: 'a\u0085b' }],
   ])('refuses %s', (_case, query) => {
     expect(thrownBy(() => readAppState(query), errors.ValidationError).message).toBe(TOO_MUCH);
   });

@@ -22,6 +22,7 @@ export const OPTIONAL_SETTINGS = {
   stateTtlSeconds: 'TIKTOK_STATE_TTL_SECONDS',
   rateLimitWindowMs: 'TIKTOK_RATE_LIMIT_WINDOW_MS',
   rateLimitMax: 'TIKTOK_RATE_LIMIT_MAX',
+  flows: 'TIKTOK_FLOWS',
 } as const;
 
 /** Optional settings without a default: unset means "derive it" (see each field's comment). */
@@ -34,6 +35,14 @@ export type RequiredEnvName = (typeof REQUIRED_SETTINGS)[RequiredSetting];
 type OptionalSetting = keyof typeof OPTIONAL_SETTINGS;
 
 export const BASIC_SCOPE = 'user.info.basic';
+
+/**
+ * The sign-in flows, named after the route each one is built on: `connect` is Flow A (`/callback`
+ * without a flow cookie, then `/connect`), `authorize` Flow B (`/authorize`, then `/callback` with
+ * its cookie), `token` Flow C (`/token`).
+ */
+export const FLOWS = ['connect', 'authorize', 'token'] as const;
+export type Flow = (typeof FLOWS)[number];
 export const TIKTOK_API_BASE_URL = 'https://open.tiktokapis.com';
 export const TIKTOK_AUTHORIZE_URL = 'https://www.tiktok.com/v2/auth/authorize/';
 
@@ -53,6 +62,7 @@ export const DEFAULTS = {
   // one client alone cannot spend more than 5% of TikTok's default 600 calls a minute per app.
   rateLimitWindowMs: 60000,
   rateLimitMax: 30,
+  flows: FLOWS,
 } as const;
 
 export interface PluginConfig {
@@ -70,7 +80,7 @@ export interface PluginConfig {
   tokenDelivery: 'query' | 'fragment';
   /** TikTok's API origin; pointed at a local emulator in development and tests. */
   apiBaseUrl: string;
-  /** Upper bound for each call to TikTok, in milliseconds. */
+  /** Deadline of each call to TikTok, from the request to the end of the body, in milliseconds. */
   timeoutMs: number;
   /** TikTok's authorize page, where `/authorize` sends the browser. */
   authorizeUrl: string;
@@ -86,6 +96,8 @@ export interface PluginConfig {
   rateLimitWindowMs: number;
   /** Requests one client may make per window on those routes; 0 turns the limit off. */
   rateLimitMax: number;
+  /** The flows this app uses; the routes of the others answer 403. */
+  flows: Flow[];
 }
 
 const isUrlWithScheme = (value: string, schemes?: readonly string[]): boolean => {
@@ -191,6 +203,15 @@ const schema = yup
       .min(0, 'rateLimitMax must be 0 (off) or more')
       .max(100000, 'rateLimitMax must be at most 100000')
       .required(),
+    flows: yup
+      .array(
+        yup
+          .mixed<Flow>()
+          .oneOf([...FLOWS], `flows must be a list of ${FLOWS.join(', ')}`)
+          .required()
+      )
+      .required()
+      .min(1, `flows must name at least one of ${FLOWS.join(', ')}`),
   })
   .noUnknown(true, ({ unknown }) => `unknown key(s): ${unknown}`)
   .strict(false);
@@ -237,6 +258,7 @@ export const parseConfig = (raw: unknown, env: Env): PluginConfig => {
   }
   merged.scopes = toList(merged.scopes);
   merged.allowedRedirectUris = toList(merged.allowedRedirectUris);
+  merged.flows = toList(merged.flows);
 
   try {
     return schema.validateSync(merged, { abortEarly: false, stripUnknown: false }) as PluginConfig;

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
-import { BASIC_SCOPE } from '../config/schema';
+import { BASIC_SCOPE, type Flow } from '../config/schema';
 import { MESSAGES } from '../errors';
 import { challengeFor, createState, createVerifier } from '../pkce';
 import { appRedirectUrl } from '../redirect';
@@ -31,6 +31,30 @@ const auth = ({ strapi }: { strapi: Core.Strapi }) => {
     if (missing.length === 0) return true;
     ctx.internalServerError(MESSAGES.unsetVariables(missing));
     return false;
+  };
+
+  const isOn = (flow: Flow) => settings().get().flows.includes(flow);
+
+  /**
+   * A route of a flow the app turned off (`flows`) answers 403, before anything else; true when
+   * the route may go on. Answered, not thrown: Strapi's route guard swaps the message of a thrown
+   * ForbiddenError for a bare "Forbidden".
+   */
+  const ensureFlow = (ctx: Context, flow: Flow): boolean => {
+    if (isOn(flow)) return true;
+    ctx.forbidden(MESSAGES.flowDisabled(flow));
+    return false;
+  };
+
+  /**
+   * Why a callback that brought no flow cookie (Flow A) is refused, if it is: Flow A turned off,
+   * or `redirectWith: 'strapi_jwt'`, where a cookieless callback would be a login CSRF (whoever
+   * made the link would hand their own Strapi session to the app of whoever opens it).
+   */
+  const cookielessRefusal = (): string | undefined => {
+    if (!isOn('connect')) return MESSAGES.flowDisabled('connect');
+    if (settings().get().redirectWith === 'strapi_jwt') return MESSAGES.flowNotStarted;
+    return undefined;
   };
 
   /**
@@ -68,7 +92,10 @@ const auth = ({ strapi }: { strapi: Core.Strapi }) => {
     query: CallbackQuery | undefined
   ): Promise<AppParams> => {
     const started = getService(strapi, 'flowCookie').take(ctx);
+    if (started && !isOn('authorize')) return { error: MESSAGES.flowDisabled('authorize') };
     if (started && !started.flow) return { error: MESSAGES.flowExpired };
+    const refusal = started ? undefined : cookielessRefusal();
+    if (refusal) return { error: refusal };
     const flow = started?.flow;
     const state = flow ? flow.appState : query?.state;
 
@@ -98,7 +125,7 @@ const auth = ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     /** `GET /authorize` (Flow B): sends the browser to TikTok with PKCE and a sealed state cookie. */
     async authorize(ctx: Context) {
-      if (!ensureConfigured(ctx)) return;
+      if (!ensureFlow(ctx, 'authorize') || !ensureConfigured(ctx)) return;
       const config = settings().get();
       const appState = readAppState(ctx.query);
       const verifier = createVerifier();
@@ -134,7 +161,7 @@ const auth = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** `POST /connect` (Flow A): a TikTok access token in, a Strapi session out. */
     async connect(ctx: Context) {
-      if (!ensureConfigured(ctx)) return;
+      if (!ensureFlow(ctx, 'connect') || !ensureConfigured(ctx)) return;
       const accessToken = readAccessToken(ctx.request.body);
       ctx.body = await getService(strapi, 'login').withAccessToken(
         accessToken,
@@ -145,7 +172,7 @@ const auth = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** `POST /token` (Flow C): the SDK's code and verifier in, a Strapi session out. */
     async token(ctx: Context) {
-      if (!ensureConfigured(ctx)) return;
+      if (!ensureFlow(ctx, 'token') || !ensureConfigured(ctx)) return;
       const request = readTokenRequest(ctx.request.body);
       if (!settings().allowedRedirectUris().includes(request.redirectUri)) {
         throw new errors.ValidationError(MESSAGES.redirectUriNotAllowed);

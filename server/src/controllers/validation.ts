@@ -8,37 +8,56 @@ const MAX_TOKEN_LENGTH = 2048;
 const MAX_QUERY_VALUE_LENGTH = 2048;
 
 /**
- * A required string field. Only a real string counts (yup would turn 42 into "42"); anything
- * else reads as missing.
+ * A required string field, trimmed. readBody hands over only real strings (yup would turn 42 into
+ * "42"): anything else reads as missing.
  */
 const requiredText = (missing: string, maxLength: number, tooLong: string) =>
-  yup
-    .string()
-    .transform((_value: unknown, original: unknown) =>
-      typeof original === 'string' ? original.trim() : undefined
-    )
-    .required(missing)
-    .max(maxLength, tooLong);
+  yup.string().trim().required(missing).max(maxLength, tooLong);
 
 const connectBodySchema = yup.object({
   access_token: requiredText(MESSAGES.noAccessToken, MAX_TOKEN_LENGTH, MESSAGES.accessTokenTooLong),
 });
 
 /**
- * A JSON body checked against `schema`; a body that is not an object reads as empty. A failure
- * is a 400 with the message of the first wrong field in the schema's order (yup itself reports
- * them in no useful order).
+ * The values of `fields` that `source` holds as its own properties. Only those reach yup: a key
+ * such as `constructor`, `toString` or `__proto__` would otherwise be looked up among the
+ * schema's fields, find an inherited function there and crash the validation (a 500).
+ */
+const ownFields = (fields: readonly string[], source: unknown): Record<string, unknown> => {
+  const picked: Record<string, unknown> = {};
+  if (!source || typeof source !== 'object' || Array.isArray(source)) return picked;
+  for (const field of fields) {
+    if (Object.prototype.hasOwnProperty.call(source, field))
+      picked[field] = (source as Record<string, unknown>)[field];
+  }
+  return picked;
+};
+
+/**
+ * The string values among `fields` of a JSON body; anything else reads as missing (yup would
+ * turn 42 into "42", and call the `toString` of an object such as `{"toString": "x"}`).
+ */
+const ownStrings = (fields: readonly string[], body: unknown): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(ownFields(fields, body)).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string'
+    )
+  );
+
+/**
+ * A JSON body checked against `schema`, whose fields are all strings. A failure is a 400 with the
+ * message of the first wrong field in the schema's order (yup itself reports them in no useful
+ * order).
  */
 const readBody = <Schema extends yup.AnyObjectSchema>(
   schema: Schema,
   body: unknown
 ): yup.InferType<Schema> => {
-  const input = body && typeof body === 'object' && !Array.isArray(body) ? body : {};
+  const order = Object.keys(schema.fields);
   try {
-    return schema.validateSync(input, { abortEarly: false, stripUnknown: true });
+    return schema.validateSync(ownStrings(order, body), { abortEarly: false });
   } catch (error) {
     if (!(error instanceof yup.ValidationError)) throw error;
-    const order = Object.keys(schema.fields);
     const rank = (problem: yup.ValidationError) => order.indexOf(problem.path ?? '');
     const [first] = [...error.inner].sort((a, b) => rank(a) - rank(b));
     throw new errors.ValidationError((first ?? error).message);
@@ -54,13 +73,8 @@ const MAX_DEVICE_ID_LENGTH = 255;
 
 /** The optional `deviceId` of a sign-in body: a non-empty string, otherwise none. */
 export const readDeviceId = (body: unknown): string | undefined => {
-  const deviceId =
-    body && typeof body === 'object' ? (body as { deviceId?: unknown }).deviceId : undefined;
-  return typeof deviceId === 'string' &&
-    deviceId.length > 0 &&
-    deviceId.length <= MAX_DEVICE_ID_LENGTH
-    ? deviceId
-    : undefined;
+  const { deviceId } = ownStrings(['deviceId'], body);
+  return deviceId && deviceId.length <= MAX_DEVICE_ID_LENGTH ? deviceId : undefined;
 };
 
 const queryValue = yup.string().strict(true).max(MAX_QUERY_VALUE_LENGTH);
@@ -81,7 +95,8 @@ export type CallbackQuery = yup.InferType<typeof callbackQuerySchema>;
  */
 export const readCallbackQuery = (query: unknown): CallbackQuery | undefined => {
   try {
-    return callbackQuerySchema.validateSync(query ?? {}, { stripUnknown: true });
+    const fields = Object.keys(callbackQuerySchema.fields);
+    return callbackQuerySchema.validateSync(ownFields(fields, query));
   } catch {
     return undefined;
   }
@@ -89,13 +104,23 @@ export const readCallbackQuery = (query: unknown): CallbackQuery | undefined => 
 
 // The app's own state travels through TikTok, a cookie and the app URL: keep it modest.
 const MAX_APP_STATE_LENGTH = 512;
+// C0, DEL and C1: no app needs them, and each one seals to six bytes (`\u0001`), so 512 of them
+// make a cookie browsers drop.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 
-/** The optional `state` an app passes to `/authorize`, or a 400 for anything but one short string. */
+/**
+ * The optional `state` an app passes to `/authorize`, or a 400 for anything but one string of at
+ * most 512 printable characters. Every such state seals into a cookie browsers keep (see
+ * flow-cookie, which checks it again by sealing).
+ */
 export const readAppState = (query: unknown): string | undefined => {
-  const state =
-    query && typeof query === 'object' ? (query as { state?: unknown }).state : undefined;
+  const { state } = ownFields(['state'], query);
   if (state === undefined || state === '') return undefined;
-  if (typeof state !== 'string' || state.length > MAX_APP_STATE_LENGTH) {
+  if (
+    typeof state !== 'string' ||
+    state.length > MAX_APP_STATE_LENGTH ||
+    CONTROL_CHARACTER.test(state)
+  ) {
     throw new errors.ValidationError(MESSAGES.invalidAppState);
   }
   return state;

@@ -18,6 +18,13 @@ export interface StrapiUser {
   [attribute: string]: unknown;
 }
 
+/** The users-permissions "Advanced settings" this plugin obeys, as its store keeps them. */
+export interface AdvancedSettings {
+  allow_register?: boolean;
+  unique_email?: boolean;
+  default_role?: string;
+}
+
 // Longer TikTok names are cut here, leaving room for a numeric suffix within the column.
 const USERNAME_MAX_LENGTH = 40;
 const USERNAME_ATTEMPTS = 5;
@@ -51,6 +58,15 @@ const accounts = ({ strapi }: { strapi: Core.Strapi }) => {
   const config = getService(strapi, 'config').get();
   const users = () => strapi.db.query(USER_UID);
 
+  /**
+   * Read afresh each time and never kept: an admin on another instance, or a change made in the
+   * database, must apply to the very next new person. Only a new person (or an email clash)
+   * needs them, so a returning person never pays this read.
+   */
+  const advancedSettings = async (): Promise<AdvancedSettings> =>
+    ((await strapi.store({ type: 'plugin', name: 'users-permissions', key: 'advanced' }).get({})) ??
+      {}) as AdvancedSettings;
+
   const usernameMinLength = (): number => {
     const attribute = strapi.getModel(USER_UID)?.attributes?.username as
       | { minLength?: number }
@@ -58,25 +74,28 @@ const accounts = ({ strapi }: { strapi: Core.Strapi }) => {
     return attribute?.minLength ?? 3;
   };
 
-  /** The first candidate nobody uses yet; the last candidate cannot collide in practice. */
-  const freeUsername = async (profile: TikTokUser): Promise<string> => {
-    let candidate = '';
-    for (candidate of usernameCandidates(usernameBase(profile), usernameMinLength())) {
-      if ((await users().count({ where: { username: candidate } })) === 0) break;
+  /**
+   * The candidates no user has yet, users of other providers included. Two simultaneous sign-ins
+   * can both find a name free here: the identity claim's unique username decides between them
+   * (see identities).
+   */
+  async function* freeUsernames(profile: TikTokUser): AsyncGenerator<string> {
+    for (const candidate of usernameCandidates(usernameBase(profile), usernameMinLength())) {
+      if ((await users().count({ where: { username: candidate } })) === 0) yield candidate;
     }
-    return candidate;
-  };
+  }
 
   const create = async (
     email: string,
     roleId: number,
     profile: TikTokUser
   ): Promise<StrapiUser> => {
-    const username = await freeUsername(profile);
-    // Simultaneous first sign-ins of one person, on any process, create one user (see identities).
+    // Simultaneous first sign-ins of one person, on any process, create one user, and different
+    // people never share a username (see identities).
     const { user, created } = await getService(strapi, 'identities').createOnce(
       email,
-      async () =>
+      freeUsernames(profile),
+      async (username) =>
         (await users().create({
           data: {
             username,
@@ -105,13 +124,11 @@ const accounts = ({ strapi }: { strapi: Core.Strapi }) => {
     /** users-permissions' provider rules: the `tiktok` user owning the pseudo-email is the person. */
     async findOrCreate(profile: TikTokUser): Promise<StrapiUser> {
       const email = this.pseudoEmail(profile);
-      const [sameEmail, settings] = await Promise.all([
-        users().findMany({ where: { email } }) as Promise<StrapiUser[]>,
-        getService(strapi, 'advancedSettings').get(),
-      ]);
-
+      const sameEmail = (await users().findMany({ where: { email } })) as StrapiUser[];
       const own = sameEmail.find((user) => user.provider === PROVIDER);
       if (own) return own;
+
+      const settings = await advancedSettings();
       if (!settings.allow_register) throw new errors.ApplicationError(MESSAGES.registerDisabled);
       if (sameEmail.length > 0 && settings.unique_email) {
         throw new errors.ApplicationError(MESSAGES.emailTaken);

@@ -1,6 +1,13 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
-import { createStateSealer, type FlowState, type StateSealer } from '../state-cookie';
+import { errors } from '@strapi/utils';
+import { MESSAGES } from '../errors';
+import {
+  MAX_SEALED_LENGTH,
+  createStateSealer,
+  type FlowState,
+  type StateSealer,
+} from '../state-cookie';
 import { getService } from '../utils/get-service';
 
 export const FLOW_COOKIE = 'tiktok_auth_mobile_flow';
@@ -35,10 +42,17 @@ const flowCookie = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
-    /** Starts a flow: a fresh state cookie that expires with the flow. */
+    /**
+     * Starts a flow: a fresh state cookie that expires with the flow. A flow whose sealed cookie
+     * the browser would drop (or the callback refuse) is a 400 now, not an "expired" later.
+     */
     start(ctx: Context, flow: Omit<FlowState, 'expiresAt'>): void {
       const expiresAt = Date.now() + ttlMs;
-      ctx.cookies.set(FLOW_COOKIE, sealerFor().seal({ ...flow, expiresAt }), {
+      const sealed = sealerFor().seal({ ...flow, expiresAt });
+      if (sealed.length > MAX_SEALED_LENGTH) {
+        throw new errors.ValidationError(MESSAGES.invalidAppState);
+      }
+      ctx.cookies.set(FLOW_COOKIE, sealed, {
         ...options(ctx),
         maxAge: ttlMs,
       });

@@ -2,8 +2,9 @@ import type { Core } from '@strapi/strapi';
 import { IDENTITY_UID, PROVIDER, USER_UID } from '../plugin-id';
 import type { StrapiUser } from './accounts';
 
-// Each attempt ends in a created user, the winner's user, or a removed stale claim, so a few suffice.
-const CLAIM_ATTEMPTS = 5;
+// Each attempt ends in a created user, the winner's user, a removed stale claim or a username
+// taken meanwhile (the next name is tried), so a few suffice.
+const CLAIM_ATTEMPTS = 8;
 
 interface Claim {
   id: number;
@@ -13,9 +14,11 @@ interface Claim {
 
 /**
  * Makes "create the user of this TikTok person" happen once, whatever the number of simultaneous
- * first sign-ins and Strapi processes. The claim row (unique pseudo-email) and the user are
- * written in one transaction: a concurrent claim of the same person waits for it at the
- * database's unique index, then fails once it commits, and that request reads the winner's user.
+ * first sign-ins and Strapi processes, and gives each new user a username no other sign-in of
+ * this plugin holds. The claim row (unique pseudo-email, unique username) and the user are
+ * written in one transaction: a concurrent claim of the same person, or of the same username,
+ * waits for it at the database's unique index, then fails once it commits. A request that lost
+ * the person reads the winner's user; one that lost only the username tries its next name.
  */
 const identities = ({ strapi }: { strapi: Core.Strapi }) => {
   const claims = () => strapi.db.query(IDENTITY_UID);
@@ -31,19 +34,24 @@ const identities = ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     /**
-     * Runs `insertUser` at most once per pseudo-email and returns its user (`created`), or the
-     * user a concurrent sign-in created.
+     * Runs `insertUser` at most once per pseudo-email, with the first of `usernames` no other
+     * claim holds, and returns its user (`created`), or the user a concurrent sign-in created.
      */
     async createOnce(
       email: string,
-      insertUser: () => Promise<StrapiUser>
+      usernames: AsyncIterator<string>,
+      insertUser: (username: string) => Promise<StrapiUser>
     ): Promise<{ user: StrapiUser; created: boolean }> {
       let lastError: unknown;
-      for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt += 1) {
+      let name = await usernames.next();
+      for (let attempt = 0; attempt < CLAIM_ATTEMPTS && !name.done; attempt += 1) {
+        const username = name.value;
         try {
           return await strapi.db.transaction(async () => {
-            const claim = (await claims().create({ data: { pseudoEmail: email } })) as Claim;
-            const user = await insertUser();
+            const claim = (await claims().create({
+              data: { pseudoEmail: email, username },
+            })) as Claim;
+            const user = await insertUser(username);
             await claims().update({ where: { id: claim.id }, data: { userId: user.id } });
             return { user, created: true };
           });
@@ -52,8 +60,12 @@ const identities = ({ strapi }: { strapi: Core.Strapi }) => {
           lastError = error;
         }
         const claim = (await claims().findOne({ where: { pseudoEmail: email } })) as Claim | null;
-        // No claim: its holder rolled back; try again.
-        if (!claim) continue;
+        // Nobody holds this person: the username was taken meanwhile (or the holder of the person
+        // rolled back); try the next name.
+        if (!claim) {
+          name = await usernames.next();
+          continue;
+        }
         const winner = await claimedUser(claim, email);
         if (winner) return { user: winner, created: false };
         // The claimed user was deleted in the admin (or given another email): a fresh account is

@@ -1,5 +1,4 @@
 import accounts from './accounts';
-import advancedSettings from './advanced-settings';
 import config from './config';
 import flowCookie from './flow-cookie';
 import identities from './identities';
@@ -12,7 +11,6 @@ import tiktok from './tiktok';
 
 export default {
   accounts,
-  advancedSettings,
   config,
   flowCookie,
   identities,

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { describeSettings, type SettingStatus } from '../config/sources';
-import type { RequiredEnvName } from '../config/schema';
+import { OPTIONAL_SETTINGS, type Flow, type RequiredEnvName } from '../config/schema';
 import { PLUGIN_CONFIG_KEY, PLUGIN_ID, PROVIDER, USER_UID } from '../plugin-id';
 import { getService } from '../utils/get-service';
 import { userInfoFields } from './tiktok';
@@ -50,6 +50,13 @@ const FLOW_ROUTES: Readonly<Record<FlowStatus['id'], readonly [string, string][]
   C: [['POST', '/token']],
 };
 
+// The `flows` name of each flow the page shows.
+const FLOW_NAMES: Readonly<Record<FlowStatus['id'], Flow>> = {
+  A: 'connect',
+  B: 'authorize',
+  C: 'token',
+};
+
 const RECORD_INTERVAL_MS = 60_000;
 
 /** What the admin settings page shows: configuration health and TikTok sign-in activity. */
@@ -90,8 +97,12 @@ const status = ({ strapi }: { strapi: Core.Strapi }) => {
         scopes: parsed.scopes,
         userInfoFields: userInfoFields(parsed.scopes),
         flows: (Object.keys(FLOW_ROUTES) as FlowStatus['id'][]).map((id) => {
-          // Every flow needs the four required settings; Flow B also a key for its state cookie.
+          // Every flow needs the four required settings and to be on; Flow B also a key for its
+          // state cookie.
           const needs: string[] = [...missing];
+          if (!parsed.flows.includes(FLOW_NAMES[id])) {
+            needs.push(`${FLOW_NAMES[id]} in ${OPTIONAL_SETTINGS.flows}`);
+          }
           if (id === 'B' && config.stateSecrets().length === 0) needs.push(STATE_KEY_NEEDED);
           return {
             id,

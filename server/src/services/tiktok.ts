@@ -94,13 +94,34 @@ export const userInfoFields = (scopes: readonly string[]): string[] => {
   return granted.flatMap((scope) => USER_FIELDS_BY_SCOPE[scope] ?? []);
 };
 
+/**
+ * Runs `call` with a signal that aborts it `timeoutMs` after the start, whatever stage it is at:
+ * axios's own `timeout` only bounds the wait for each chunk, so a body sent a byte at a time
+ * would never end. One deadline covers a whole operation, retries and fallbacks included.
+ */
+export const withDeadline = async <T>(
+  timeoutMs: number,
+  call: (signal: AbortSignal) => Promise<T>
+): Promise<T> => {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    return await call(controller.signal);
+  } catch (error) {
+    // axios reports an abort as "canceled": say what happened instead.
+    if (controller.signal.aborted) throw new Error(`timeout of ${timeoutMs}ms exceeded`);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
 const createHttpClient = (
   config: PluginConfig,
   agents: { http: http.Agent; https: https.Agent }
 ): AxiosInstance =>
   axios.create({
     baseURL: config.apiBaseUrl,
-    timeout: config.timeoutMs,
     httpAgent: agents.http,
     httpsAgent: agents.https,
     maxRedirects: 0,
@@ -114,14 +135,19 @@ const tiktok = ({ strapi }: { strapi: Core.Strapi }) => {
   const fieldsParam = userInfoFields(config.scopes).join(',');
   const basicFieldsParam = userInfoFields([BASIC_SCOPE]).join(',');
 
+  const deadline = <T>(call: (signal: AbortSignal) => Promise<T>) =>
+    withDeadline(config.timeoutMs, call);
+
   const requestUser = async (
     accessToken: string,
-    fields: string
+    fields: string,
+    signal: AbortSignal
   ): Promise<TikTokUserInfoResponse> => {
     const get = () =>
       client.get<unknown>(USER_INFO_PATH, {
         params: { fields },
         headers: { Authorization: `Bearer ${accessToken}` },
+        signal,
       });
     const response = await get().catch((error: unknown) => {
       if (droppedBeforeAnswer(error)) return get();
@@ -132,12 +158,15 @@ const tiktok = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const postToken = (form: URLSearchParams) =>
-    client.post<unknown>(TOKEN_PATH, form.toString(), {
-      headers: {
-        'Content-Type': 'application/x-www-form-urlencoded',
-        'Cache-Control': 'no-cache',
-      },
-    });
+    deadline((signal) =>
+      client.post<unknown>(TOKEN_PATH, form.toString(), {
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          'Cache-Control': 'no-cache',
+        },
+        signal,
+      })
+    );
 
   const tokenForm = (code: string, redirectUri: string) =>
     new URLSearchParams({
@@ -194,12 +223,14 @@ const tiktok = ({ strapi }: { strapi: Core.Strapi }) => {
     async fetchUser(accessToken: string): Promise<TikTokUser> {
       let answer: TikTokUserInfoResponse;
       try {
-        answer = await requestUser(accessToken, fieldsParam).catch((error: unknown) => {
-          if (fieldsParam !== basicFieldsParam && refusedForScope(error)) {
-            return requestUser(accessToken, basicFieldsParam);
-          }
-          throw error;
-        });
+        answer = await deadline((signal) =>
+          requestUser(accessToken, fieldsParam, signal).catch((error: unknown) => {
+            if (fieldsParam !== basicFieldsParam && refusedForScope(error)) {
+              return requestUser(accessToken, basicFieldsParam, signal);
+            }
+            throw error;
+          })
+        );
       } catch (error) {
         throw new errors.ApplicationError(MESSAGES.fetchUserFailed(failureReason(error)));
       }
