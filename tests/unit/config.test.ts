@@ -39,6 +39,8 @@ describe('parseConfig', () => {
       stateSecret: undefined,
       rateLimitWindowMs: 60000,
       rateLimitMax: 30,
+      rateLimitStore: 'database',
+      rateLimitRedisUrl: undefined,
     });
   });
 
@@ -123,6 +125,13 @@ describe('parseConfig', () => {
       parsed: 30000,
     },
     { key: 'rateLimitMax', env: 'TIKTOK_RATE_LIMIT_MAX', value: '5', parsed: 5 },
+    { key: 'rateLimitStore', env: 'TIKTOK_RATE_LIMIT_STORE', value: 'memory', parsed: 'memory' },
+    {
+      key: 'rateLimitRedisUrl',
+      env: 'TIKTOK_RATE_LIMIT_REDIS_URL',
+      value: 'redis://127.0.0.1:6379',
+      parsed: 'redis://127.0.0.1:6379',
+    },
   ];
 
   it.each(fallbacks)(
@@ -159,6 +168,8 @@ describe('parseConfig', () => {
       stateSecret: 'a-state-secret-of-at-least-32-characters',
       rateLimitWindowMs: 120000,
       rateLimitMax: 0,
+      rateLimitStore: 'redis',
+      rateLimitRedisUrl: 'rediss://:pw@cache.internal:6380/2',
     };
     const env = Object.fromEntries(fallbacks.map(({ env: name, value }) => [name, value]));
     expect(parseConfig(fromConfig, env)).toEqual(fromConfig);
@@ -240,6 +251,9 @@ describe('parseConfig', () => {
     ['rateLimitWindowMs', 'not a number', { rateLimitWindowMs: '1 minute' }],
     ['rateLimitMax', 'negative', { rateLimitMax: -1 }],
     ['rateLimitMax', 'not whole', { rateLimitMax: 2.5 }],
+    ['rateLimitStore', 'unknown', { rateLimitStore: 'memcached' }],
+    ['rateLimitRedisUrl', 'missing with the redis store', { rateLimitStore: 'redis' }],
+    ['rateLimitRedisUrl', 'not a redis URL', { rateLimitRedisUrl: 'http://127.0.0.1:6379' }],
   ])('refuses a %s %s with a ConfigError naming it', (key, _problem, raw) => {
     expect(configError(raw).message).toContain(key);
   });

@@ -22,11 +22,13 @@ export const OPTIONAL_SETTINGS = {
   stateTtlSeconds: 'TIKTOK_STATE_TTL_SECONDS',
   rateLimitWindowMs: 'TIKTOK_RATE_LIMIT_WINDOW_MS',
   rateLimitMax: 'TIKTOK_RATE_LIMIT_MAX',
+  rateLimitStore: 'TIKTOK_RATE_LIMIT_STORE',
 } as const;
 
-/** Optional settings without a default: unset means "derive it" (see each field's comment). */
+/** Optional settings without a default: unset means "derive it" or "unused" (see each field). */
 export const DERIVED_SETTINGS = {
   stateSecret: 'TIKTOK_STATE_SECRET',
+  rateLimitRedisUrl: 'TIKTOK_RATE_LIMIT_REDIS_URL',
 } as const;
 
 export type RequiredSetting = keyof typeof REQUIRED_SETTINGS;
@@ -53,7 +55,11 @@ export const DEFAULTS = {
   // one client alone cannot spend more than 5% of TikTok's default 600 calls a minute per app.
   rateLimitWindowMs: 60000,
   rateLimitMax: 30,
+  // The database Strapi already uses: every instance of the app shares it, with nothing to set up.
+  rateLimitStore: 'database',
 } as const;
+
+export const RATE_LIMIT_STORES = ['database', 'redis', 'memory'] as const;
 
 export interface PluginConfig {
   /** Unset values are `undefined`; the routes refuse to run until all four are set. */
@@ -86,6 +92,13 @@ export interface PluginConfig {
   rateLimitWindowMs: number;
   /** Requests one client may make per window on those routes; 0 turns the limit off. */
   rateLimitMax: number;
+  /**
+   * Where the budget (and TikTok's own back-off) is kept: Strapi's database, Redis, or this
+   * process's memory (a single instance only).
+   */
+  rateLimitStore: (typeof RATE_LIMIT_STORES)[number];
+  /** The Redis server of `rateLimitStore: 'redis'`, e.g. redis://127.0.0.1:6379. */
+  rateLimitRedisUrl?: string;
 }
 
 const isUrlWithScheme = (value: string, schemes?: readonly string[]): boolean => {
@@ -191,6 +204,21 @@ const schema = yup
       .min(0, 'rateLimitMax must be 0 (off) or more')
       .max(100000, 'rateLimitMax must be at most 100000')
       .required(),
+    rateLimitStore: yup
+      .mixed<PluginConfig['rateLimitStore']>()
+      .oneOf([...RATE_LIMIT_STORES], 'rateLimitStore must be database, redis or memory')
+      .required(),
+    rateLimitRedisUrl: text('rateLimitRedisUrl')
+      .test(
+        'rateLimitRedisUrl',
+        'rateLimitRedisUrl must be a redis:// or rediss:// URL',
+        (value) => value === undefined || isUrlWithScheme(value, ['redis:', 'rediss:'])
+      )
+      .when('rateLimitStore', {
+        is: 'redis',
+        then: (field) =>
+          field.required("rateLimitRedisUrl is required when rateLimitStore is 'redis'"),
+      }),
   })
   .noUnknown(true, ({ unknown }) => `unknown key(s): ${unknown}`)
   .strict(false);
