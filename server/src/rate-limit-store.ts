@@ -105,8 +105,11 @@ type RedisConstructor = new (url: string, options: Record<string, unknown>) => R
  */
 const loadRedis = async (): Promise<RedisConstructor> => {
   try {
-    const loaded = (await import('ioredis')) as unknown as { default: RedisConstructor };
-    return loaded.default;
+    // Strapi loads the CommonJS build, where require() finds the app's own ioredis.
+    const loaded = (
+      typeof require === 'function' ? require('ioredis') : await import('ioredis')
+    ) as { default?: RedisConstructor };
+    return loaded.default ?? (loaded as unknown as RedisConstructor);
   } catch {
     throw new Error(`[${PLUGIN_ID}] ${MESSAGES.redisClientMissing}`);
   }

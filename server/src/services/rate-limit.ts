@@ -43,6 +43,17 @@ const rateLimit = ({ strapi }: { strapi: Core.Strapi }) => {
   let budget: RateLimiterAbstract = new RateLimiterMemory(budgetOptions);
   let pauses: RateLimiterAbstract = new RateLimiterMemory(pauseOptions);
   const localPauses = new Map<string, LocalPause>();
+  const pauseReads = new Map<string, Promise<number>>();
+
+  /** Reads the pause another instance may have stored, and keeps it as the local copy. */
+  const readSharedPause = async (endpoint: string): Promise<number> => {
+    const shared = await pauses.get(endpoint).catch(() => null);
+    const now = Date.now();
+    const left =
+      shared && (shared.consumedPoints ?? 0) > pauseOptions.points ? shared.msBeforeNext : 0;
+    localPauses.set(endpoint, { until: now + left, checkedAt: now });
+    return left;
+  };
   let store: SharedStore | undefined;
 
   let warned = false;
@@ -97,11 +108,13 @@ const rateLimit = ({ strapi }: { strapi: Core.Strapi }) => {
       const local = localPauses.get(endpoint);
       if (local && local.until > now) return local.until - now;
       if (local && now - local.checkedAt < PAUSE_REFRESH_MS) return 0;
-      localPauses.set(endpoint, { until: 0, checkedAt: now });
-      const shared = await pauses.get(endpoint).catch(() => null);
-      if (!shared || (shared.consumedPoints ?? 0) <= pauseOptions.points) return 0;
-      localPauses.set(endpoint, { until: now + shared.msBeforeNext, checkedAt: now });
-      return shared.msBeforeNext;
+      // Sign-ins arriving while the store is read wait for that one read.
+      let read = pauseReads.get(endpoint);
+      if (!read) {
+        read = readSharedPause(endpoint).finally(() => pauseReads.delete(endpoint));
+        pauseReads.set(endpoint, read);
+      }
+      return read;
     },
 
     /** Stops calls to `endpoint` for `ms`, on every instance that shares the store. */
