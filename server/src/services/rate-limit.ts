@@ -42,6 +42,7 @@ const rateLimit = ({ strapi }: { strapi: Core.Strapi }) => {
 
   let budget: RateLimiterAbstract = new RateLimiterMemory(budgetOptions);
   let pauses: RateLimiterAbstract = new RateLimiterMemory(pauseOptions);
+  let store: SharedStore | undefined;
   const localPauses = new Map<string, LocalPause>();
   const pauseReads = new Map<string, Promise<number>>();
 
@@ -54,7 +55,6 @@ const rateLimit = ({ strapi }: { strapi: Core.Strapi }) => {
     localPauses.set(endpoint, { until: now + left, checkedAt: now });
     return left;
   };
-  let store: SharedStore | undefined;
 
   let warned = false;
   const storeFailed = () => {
