@@ -1,15 +1,16 @@
 import { randomInt } from 'node:crypto';
 import Redis from 'ioredis';
 import request from 'supertest';
+import { RATE_LIMIT_TABLE } from '../../server/src/rate-limit-store';
 import { startChildStrapi, type ChildStrapi } from '../support/child-strapi';
 import { TEST_DATABASE_CLIENT } from './databases';
 import { listenOnLoopback, startTestApp, type TestApp } from './harness';
 
 /**
  * Several Strapi processes are one system: the per-client budget and TikTok's own "slow down"
- * hold for the whole cluster, in the database the processes share or in Redis. Two real
- * processes on one database server; on SQLite-only runs (nothing to share) these blocks are
- * absent, and the Redis ones need TEST_REDIS_URL or REDIS_URL.
+ * hold for the whole cluster, in the database the processes share or in Redis. The table is
+ * checked on every database; two real processes need a database server (on SQLite-only runs
+ * those blocks are absent), and the Redis ones TEST_REDIS_URL or REDIS_URL.
  */
 const MAX = 10;
 const JUNK_CALLS = 120;
@@ -19,6 +20,9 @@ const USER_INFO = '/v2/user/info/';
 const MESSAGE = 'TikTok asked this app to slow down, please try again later.';
 // Just over the interval at which an instance reads a pause set by another one.
 const PAUSE_REFRESH_WAIT_MS = 1100;
+
+/** A client address no earlier run used: a budget in Redis lives on for its window. */
+const freshClient = () => `198.18.${randomInt(256)}.${randomInt(1, 255)}`;
 
 const redisUrl = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL;
 const KEY_PATTERN = 'tiktok-auth-mobile:*';
@@ -33,6 +37,30 @@ const clearRedisKeys = async () => {
     client.disconnect();
   }
 };
+
+describe(`the budget in Strapi's own ${TEST_DATABASE_CLIENT} database (the default store)`, () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ env: { TIKTOK_RATE_LIMIT_MAX: String(MAX), IS_PROXIED: 'true' } });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it("is one row per client in the plugin's own table, which every instance reads", async () => {
+    const client = freshClient();
+    for (let index = 0; index < 3; index += 1) {
+      const response = await app
+        .http()
+        .post(CONNECT)
+        .set('X-Forwarded-For', client)
+        .send({ access_token: `act.row-${index}` });
+      expect(response.status).toBe(400);
+    }
+    const rows = await app.strapi.db.connection(RATE_LIMIT_TABLE).select('key', 'points');
+    expect(rows).toEqual([{ key: `tiktok-auth-mobile:budget:${client}`, points: 3 }]);
+  });
+});
 
 const stores =
   TEST_DATABASE_CLIENT === 'sqlite'
@@ -51,9 +79,6 @@ const stores =
       ];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A client address no earlier run used: a budget in Redis lives on for its window. */
-const freshClient = () => `198.18.${randomInt(256)}.${randomInt(1, 255)}`;
 
 for (const store of stores) {
   describe(`two Strapi processes sharing ${store.name}`, () => {
