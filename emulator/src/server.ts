@@ -103,6 +103,8 @@ export class TikTokEmulator {
   /** Calls received per endpoint path: lets tests prove TikTok was (or was not) called. */
   readonly calls = new Map<string, number>();
   private readonly redirectUris?: readonly string[];
+  /** Endpoints answering 429 rate_limit_exceeded, with the Retry-After to send (if any). */
+  private readonly rateLimited = new Map<string, number | undefined>();
   private readonly codes = new Map<string, Grant>();
   private readonly tokens = new Map<string, Grant>();
   private readonly server: http.Server | https.Server;
@@ -187,6 +189,19 @@ export class TikTokEmulator {
     this.peopleById.set(person.id, person);
   }
 
+  /**
+   * Makes `path` (the token endpoint or user-info) answer every call with TikTok's 429
+   * rate_limit_exceeded, as when the app's quota is used up, with `Retry-After` when given;
+   * `stopRateLimiting` ends it.
+   */
+  rateLimit(path: string, retryAfterSeconds?: number): void {
+    this.rateLimited.set(path, retryAfterSeconds);
+  }
+
+  stopRateLimiting(path: string): void {
+    this.rateLimited.delete(path);
+  }
+
   callCount(path: string): number {
     return this.calls.get(path) ?? 0;
   }
@@ -204,6 +219,7 @@ export class TikTokEmulator {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
     this.calls.set(url.pathname, this.callCount(url.pathname) + 1);
+    if (this.rateLimited.has(url.pathname)) return this.tooManyRequests(url.pathname, res);
 
     if (req.method === 'GET' && url.pathname === '/v2/auth/authorize/')
       return this.authorize(url, res);
@@ -213,6 +229,24 @@ export class TikTokEmulator {
     sendJson(res, 404, {
       error: { code: 'not_found', message: 'No such endpoint in the emulator.', log_id: logId() },
     });
+  }
+
+  /** TikTok's 429 in the format of the endpoint: OAuth's for the token endpoint, else the envelope. */
+  private tooManyRequests(path: string, res: http.ServerResponse): void {
+    const message = 'The API rate limit was exceeded.';
+    const retryAfter = this.rateLimited.get(path);
+    res.writeHead(429, {
+      'Content-Type': 'application/json; charset=utf-8',
+      ...(retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) }),
+    });
+    const code = 'rate_limit_exceeded';
+    res.end(
+      JSON.stringify(
+        path === '/v2/oauth/token/'
+          ? { error: code, error_description: message, log_id: logId() }
+          : { data: {}, error: { code, message, log_id: logId() } }
+      )
+    );
   }
 
   private authorize(url: URL, res: http.ServerResponse): void {

@@ -14,8 +14,20 @@ const nonTikTokUrls = (config: PluginConfig) =>
     ] as const
   ).filter(([, value, official]) => new URL(value).origin !== new URL(official).origin);
 
+/**
+ * Koa trusts X-Forwarded-For when `server.proxy.koa` is on; with `maxIpsCount` 0 it takes the
+ * leftmost address, which is whatever the client wrote there.
+ */
+const trustsAnyForwardedClaim = (strapi: Core.Strapi): boolean =>
+  Boolean(strapi.config.get('server.proxy.koa')) &&
+  !(Number(strapi.config.get('server.proxy.maxIpsCount', 0)) > 0);
+
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.service('admin::permission').actionProvider.registerMany(ADMIN_ACTIONS);
+  await getService(strapi, 'rateLimit').start();
+  if (trustsAnyForwardedClaim(strapi)) {
+    strapi.log.warn(`[${PLUGIN_ID}] ${MESSAGES.proxyTrustsAnyClaim}`);
+  }
 
   const config = getService(strapi, 'config');
   if (process.env.NODE_ENV === 'production') {

@@ -1,8 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import { getService } from './utils/get-service';
 
-const destroy = ({ strapi }: { strapi: Core.Strapi }) => {
+const destroy = async ({ strapi }: { strapi: Core.Strapi }) => {
   getService(strapi, 'tiktok').close();
+  await getService(strapi, 'rateLimit').stop();
 };
 
 export default destroy;

@@ -1,3 +1,5 @@
+import { errors } from '@strapi/utils';
+
 /**
  * Every message a client can receive, in one place, worded exactly as the spec (and the original
  * plugin) words them: apps match on these strings.
@@ -29,6 +31,29 @@ export const MESSAGES = {
   redirectUriNotAllowed: 'redirect_uri is not allowed',
   tokenExchangeFailed: (reason: string) => `Failed to get TikTok token: ${reason}`,
   tooManyRequests: 'Too many requests, please try again later.',
+  tikTokRateLimited: 'TikTok asked this app to slow down, please try again later.',
+  redisClientMissing:
+    "rateLimitStore 'redis' needs the ioredis package: install it next to the plugin (npm install ioredis)",
+  proxyTrustsAnyClaim:
+    'server.proxy.koa is on with maxIpsCount 0: the leftmost X-Forwarded-For address, which any client ' +
+    'can write, is taken as the client and keys the rate limit. Set server.proxy.maxIpsCount to the ' +
+    'number of proxies in front of Strapi',
   unsetVariables: (names: readonly string[]) =>
     `Unset environment variables: check ${names.join(', ')}`,
 } as const;
+
+/** A refusal that tells the client when to come back: the `Retry-After` header, in seconds. */
+export const retryAfterSeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+
+/** TikTok answered 429 (now or on another instance): no call to it until the pause ends. */
+export const tikTokRateLimited = (pauseMs: number) =>
+  new errors.RateLimitError(MESSAGES.tikTokRateLimited, {
+    retryAfter: retryAfterSeconds(pauseMs),
+  });
+
+/** The `Retry-After` seconds a refusal carries (TikTok's pause), if any. */
+export const retryAfterOf = (error: unknown): number | undefined => {
+  if (!(error instanceof errors.RateLimitError)) return undefined;
+  const value = (error.details as { retryAfter?: unknown } | undefined)?.retryAfter;
+  return typeof value === 'number' ? value : undefined;
+};

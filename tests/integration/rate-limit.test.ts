@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import request from 'supertest';
+import { expectNoSecretsIn } from './secrets';
 import {
   CALLBACK_URL,
   IOS_VERIFIER,
@@ -8,7 +10,11 @@ import {
   type TestApp,
 } from './harness';
 
-/** Quota protection: one client's flood reaches TikTok at most `rateLimitMax` times a window. */
+/**
+ * Quota protection: one client's flood reaches TikTok at most `rateLimitMax` times a window,
+ * whatever it writes in X-Forwarded-For. Strapi trusts one proxy (`maxIpsCount: 1`): the
+ * client is the last address of the header, the one the proxy itself added.
+ */
 const MAX = 10;
 const BURST = 300;
 const CONNECT = '/api/tiktok-auth-mobile/connect';
@@ -25,6 +31,7 @@ beforeAll(async () => {
       TIKTOK_RATE_LIMIT_MAX: String(MAX),
       TIKTOK_RATE_LIMIT_WINDOW_MS: '600000',
       IS_PROXIED: 'true',
+      PROXY_MAX_IPS: '1',
     },
   });
   url = await listenOnLoopback(app);
@@ -75,12 +82,32 @@ describe('per-client rate limit on the routes that call TikTok', () => {
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
   });
 
-  it('shares one budget between /connect and /callback, refusing before the token exchange', async () => {
+  it('shares one budget between /connect and /callback, whose refusal redirects to the app', async () => {
     const before = tokenCalls();
     const response = await from('203.0.113.7').callback();
-    expect(response.status).toBe(429);
-    expect(response.body.error.name).toBe('RateLimitError');
+    expect(response.status).toBe(302);
+    const toApp = new URL(response.headers.location);
+    expect(toApp.origin + toApp.pathname).toBe('https://app.example.com/auth/tiktok');
+    expect(toApp.searchParams.get('error')).toBe('Too many requests, please try again later.');
+    expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
     expect(tokenCalls()).toBe(before);
+  });
+
+  it("keeps every refused callback's code out of every log line", async () => {
+    const codes = Array.from({ length: 20 }, () => `code.${randomBytes(16).toString('hex')}`);
+    for (const code of codes) {
+      const response = await request(url)
+        .get(`/api/tiktok-auth-mobile/callback?code=${code}&scopes=user.info.basic&state=s1`)
+        .set('X-Forwarded-For', '203.0.113.7');
+      expect(response.status).toBe(302);
+      const toApp = new URL(response.headers.location).searchParams;
+      expect(toApp.get('error')).toBe('Too many requests, please try again later.');
+      expect(toApp.get('state')).toBe('s1');
+    }
+    expect(app.logs.some((line) => line.message.includes('callback?code=%5Bredacted%5D'))).toBe(
+      true
+    );
+    expectNoSecretsIn(app.logs, codes);
   });
 
   it('shares it with /token both ways, refusing before the token exchange', async () => {
@@ -120,6 +147,57 @@ describe('per-client rate limit on the routes that call TikTok', () => {
     expect((await from('198.51.100.23').callback()).status).toBe(302);
     const viaToken = await from('198.51.100.23').token(issueCodeFor(app, 'alice', IOS_VERIFIER));
     expect(viaToken.status).toBe(200);
+  });
+
+  it('takes a forged address in front of the one the proxy added as the same client', async () => {
+    const before = userInfoCalls();
+    const responses = await Promise.all(
+      Array.from({ length: 3 * MAX }, (_, index) =>
+        request(url)
+          .post(CONNECT)
+          .set('X-Forwarded-For', `10.${index >> 8}.${index & 255}.1, 198.51.100.200`)
+          .send({ access_token: `act.forged-${index}` })
+      )
+    );
+    expect(userInfoCalls() - before).toBe(MAX);
+    expect(responses.filter((response) => response.status === 429)).toHaveLength(2 * MAX);
+  });
+
+  it('counts the addresses of one IPv6 /64 as one client', async () => {
+    const before = userInfoCalls();
+    const responses = await Promise.all(
+      Array.from({ length: 3 * MAX }, (_, index) =>
+        from(`2001:db8:77:1:${index.toString(16)}:${randomBytes(2).toString('hex')}::1`).connect(
+          `act.v6-${index}`
+        )
+      )
+    );
+    expect(userInfoCalls() - before).toBe(MAX);
+    expect(responses.filter((response) => response.status === 429)).toHaveLength(2 * MAX);
+  });
+
+  it('keys a forwarded value that is no IP address by the socket: thousands of 4 KB ones are one client, and memory stays put', async () => {
+    const FLOOD = 3000;
+    const before = userInfoCalls();
+    global.gc?.();
+    const rssBefore = process.memoryUsage().rss;
+    let refused = 0;
+    for (let start = 0; start < FLOOD; start += 100) {
+      const batch = await Promise.all(
+        Array.from({ length: 100 }, (_, offset) =>
+          request(url)
+            .post(CONNECT)
+            .set('X-Forwarded-For', `${start + offset}-${randomBytes(2046).toString('hex')}`)
+            .send({ access_token: `act.flood-${start + offset}` })
+        )
+      );
+      refused += batch.filter((response) => response.status === 429).length;
+    }
+    const grownMb = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
+    expect(userInfoCalls() - before).toBeLessThanOrEqual(MAX);
+    expect(refused).toBeGreaterThanOrEqual(FLOOD - MAX);
+    // Generous: what matters is that nothing is kept per forged value (12 MB of them here).
+    expect(grownMb).toBeLessThan(150);
   });
 
   it('leaves the rest of the API alone', async () => {

@@ -84,12 +84,6 @@ const FAULT_CASES: [string, Fault, unknown, unknown][] = [
     'Failed to get TikTok token: TikTok sent an unreadable answer',
   ],
   [
-    '429 rate_limit_exceeded',
-    FAULTS.rateLimited,
-    'Failed to fetch TikTok user: Request failed with status code 429',
-    'Failed to get TikTok token: Too many requests to TikTok.',
-  ],
-  [
     'HTTP 200 with an error body',
     FAULTS.errorWith200,
     'TikTok had an internal error.',

@@ -183,6 +183,8 @@ export interface FakeStrapiOptions {
   /** users-permissions' advanced settings, as `strapi.store(...).get()` returns them. */
   advanced?: Record<string, unknown>;
   usernameMinLength?: number;
+  /** Strapi's `server.proxy` (unset: no proxy trusted). */
+  proxy?: { koa?: boolean; maxIpsCount?: number };
   /** Replaces (part of) a service instead of building the real one. */
   services?: ServiceOverrides;
   db?: FakeDb;
@@ -211,6 +213,9 @@ export const createFakeStrapi = (options: FakeStrapiOptions = {}): FakeStrapi =>
     [PLUGIN_CONFIG_KEY]: options.pluginConfig ?? {},
     'api.rest.prefix': options.apiPrefix ?? '/api',
     'server.app.keys': options.appKeys ?? FAKE_APP_KEYS,
+    ...Object.fromEntries(
+      Object.entries(options.proxy ?? {}).map(([key, value]) => [`server.proxy.${key}`, value])
+    ),
   };
 
   const service = <Name extends ServiceName>(name: Name): Service<Name> => {

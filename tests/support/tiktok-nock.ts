@@ -57,24 +57,29 @@ export interface ReplyOptions {
   status: number;
   /** Omitted: an empty body. */
   body?: nock.Body;
+  headers?: Record<string, string>;
   delayMs?: number;
 }
 
 /** TikTok's token endpoint answering once; every request it receives is recorded. */
-export const tokenEndpoint = ({ status, body = '', delayMs = 0 }: ReplyOptions) => {
+export const tokenEndpoint = ({ status, body = '', headers, delayMs = 0 }: ReplyOptions) => {
   const requests: RecordedRequest[] = [];
   const scope = nock(TIKTOK_BASE_URL)
     .post(TOKEN_PATH)
     .delay(delayMs)
-    .reply(status, function (_uri, requestBody) {
-      const raw = typeof requestBody === 'string' ? requestBody : JSON.stringify(requestBody);
-      requests.push({
-        headers: { ...this.req.headers },
-        body: raw,
-        form: Object.fromEntries(new URLSearchParams(raw)),
-      });
-      return body;
-    });
+    .reply(
+      status,
+      function (_uri, requestBody) {
+        const raw = typeof requestBody === 'string' ? requestBody : JSON.stringify(requestBody);
+        requests.push({
+          headers: { ...this.req.headers },
+          body: raw,
+          form: Object.fromEntries(new URLSearchParams(raw)),
+        });
+        return body;
+      },
+      headers
+    );
   return { scope, requests };
 };
 
@@ -84,6 +89,7 @@ export const userInfoEndpoint = ({
   fields = BASIC_FIELDS,
   status,
   body = '',
+  headers,
   delayMs = 0,
 }: ReplyOptions & { token: string; fields?: string }): nock.Scope =>
   nock(TIKTOK_BASE_URL)
@@ -91,4 +97,4 @@ export const userInfoEndpoint = ({
     .query({ fields })
     .matchHeader('authorization', `Bearer ${token}`)
     .delay(delayMs)
-    .reply(status, body);
+    .reply(status, body, headers);

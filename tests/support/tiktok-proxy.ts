@@ -56,7 +56,6 @@ export const FAULTS = {
   }) as Behaviour,
   html500: send(500, '<!doctype html><h1>Internal Server Error</h1>', 'text/html'),
   malformedJson: send(200, '{"access_token": "act.x", "data": {"user": {', 'application/json'),
-  rateLimited: tikTokError(429, 'rate_limit_exceeded', 'Too many requests to TikTok.'),
   errorWith200: tikTokError(200, 'internal_error', 'TikTok had an internal error.'),
   /** A profile with neither union_id nor open_id (and, for the token endpoint, no token). */
   noIdentity: send(200, {

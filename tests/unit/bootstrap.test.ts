@@ -1,18 +1,24 @@
 import bootstrap from '../../server/src/bootstrap';
-import { createFakeStrapi } from '../support/fake-strapi';
+import { createFakeStrapi, type FakeStrapiOptions } from '../support/fake-strapi';
 
 const CONFIGURED = {
   clientKey: 'k',
   clientSecret: 's',
   redirectAppUrl: 'myapp://tiktok',
   strapiUrl: 'https://api.example.com',
+  // The fake has no database to keep the budget in.
+  rateLimitStore: 'memory',
 };
 
-const bootWith = async (nodeEnv: string, pluginConfig: Record<string, unknown>) => {
+const bootWith = async (
+  nodeEnv: string,
+  pluginConfig: Record<string, unknown>,
+  proxy?: FakeStrapiOptions['proxy']
+) => {
   const saved = process.env.NODE_ENV;
   process.env.NODE_ENV = nodeEnv;
   try {
-    const fake = createFakeStrapi({ pluginConfig: { ...CONFIGURED, ...pluginConfig } });
+    const fake = createFakeStrapi({ pluginConfig: { ...CONFIGURED, ...pluginConfig }, proxy });
     await bootstrap({ strapi: fake.strapi });
     return fake.log.warn.mock.calls.map(([message]) => String(message));
   } finally {
@@ -42,5 +48,25 @@ describe('bootstrap: TikTok URLs in production', () => {
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toContain('SECURITY WARNING: apiBaseUrl');
     expect(warnings[1]).toContain('SECURITY WARNING: authorizeUrl');
+  });
+});
+
+describe('bootstrap: trusted proxy', () => {
+  const PROXY_WARNING = 'server.proxy.koa is on with maxIpsCount 0';
+
+  it.each([
+    ['trusted with maxIpsCount unset', { koa: true }],
+    ['trusted with maxIpsCount 0', { koa: true, maxIpsCount: 0 }],
+  ])('warns once when the proxy is %s', async (_case, proxy) => {
+    const warnings = await bootWith('development', {}, proxy);
+    expect(warnings.filter((line) => line.includes(PROXY_WARNING))).toHaveLength(1);
+  });
+
+  it.each([
+    ['not trusted', undefined],
+    ['off', { koa: false }],
+    ['trusted with maxIpsCount 1', { koa: true, maxIpsCount: 1 }],
+  ])('is silent when the proxy is %s', async (_case, proxy) => {
+    expect(await bootWith('development', {}, proxy)).toEqual([]);
   });
 });

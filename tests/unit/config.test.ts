@@ -40,6 +40,8 @@ describe('parseConfig', () => {
       rateLimitWindowMs: 60000,
       rateLimitMax: 30,
       flows: ['connect', 'authorize', 'token'],
+      rateLimitStore: 'database',
+      rateLimitRedisUrl: undefined,
     });
   });
 
@@ -130,6 +132,13 @@ describe('parseConfig', () => {
       value: 'authorize, token',
       parsed: ['authorize', 'token'],
     },
+    { key: 'rateLimitStore', env: 'TIKTOK_RATE_LIMIT_STORE', value: 'memory', parsed: 'memory' },
+    {
+      key: 'rateLimitRedisUrl',
+      env: 'TIKTOK_RATE_LIMIT_REDIS_URL',
+      value: 'redis://127.0.0.1:6379',
+      parsed: 'redis://127.0.0.1:6379',
+    },
   ];
 
   it.each(fallbacks)(
@@ -167,6 +176,8 @@ describe('parseConfig', () => {
       rateLimitWindowMs: 120000,
       rateLimitMax: 0,
       flows: ['token'],
+      rateLimitStore: 'redis',
+      rateLimitRedisUrl: 'rediss://:pw@cache.internal:6380/2',
     };
     const env = Object.fromEntries(fallbacks.map(({ env: name, value }) => [name, value]));
     expect(parseConfig(fromConfig, env)).toEqual(fromConfig);
@@ -259,6 +270,9 @@ describe('parseConfig', () => {
     ['flows', 'with an unknown flow', { flows: ['token', 'A'] }],
     ['flows', 'empty', { flows: [] }],
     ['flows', 'given as an object', { flows: { token: true } }],
+    ['rateLimitStore', 'unknown', { rateLimitStore: 'memcached' }],
+    ['rateLimitRedisUrl', 'missing with the redis store', { rateLimitStore: 'redis' }],
+    ['rateLimitRedisUrl', 'not a redis URL', { rateLimitRedisUrl: 'http://127.0.0.1:6379' }],
   ])('refuses a %s %s with a ConfigError naming it', (key, _problem, raw) => {
     expect(configError(raw).message).toContain(key);
   });

@@ -25,6 +25,24 @@ it('answers user-info for a rate-limited person as TikTok does when the quota is
   });
 });
 
+it('answers 429 on a rate-limited endpoint, in its own format, with Retry-After, until stopped', async () => {
+  emulator.rateLimit('/v2/oauth/token/', 90);
+  emulator.rateLimit('/v2/user/info/');
+  const token = await fetch(`${emulator.url}/v2/oauth/token/`, { method: 'POST' });
+  expect(token.status).toBe(429);
+  expect(token.headers.get('retry-after')).toBe('90');
+  expect(await token.json()).toMatchObject({ error: 'rate_limit_exceeded' });
+  const info = await fetch(`${emulator.url}/v2/user/info/?fields=open_id`);
+  expect(info.status).toBe(429);
+  expect(info.headers.get('retry-after')).toBeNull();
+  expect(await info.json()).toMatchObject({ data: {}, error: { code: 'rate_limit_exceeded' } });
+
+  emulator.stopRateLimiting('/v2/user/info/');
+  emulator.stopRateLimiting('/v2/oauth/token/');
+  const after = await fetch(`${emulator.url}/v2/user/info/?fields=open_id`);
+  expect(after.status).toBe(401);
+});
+
 it('shows each person’s note, escaped, on the consent page', async () => {
   const query = new URLSearchParams({
     client_key: emulator.clientKey,

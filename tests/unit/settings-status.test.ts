@@ -88,6 +88,19 @@ describe('describeSettings', () => {
     expect(JSON.stringify(settings)).not.toContain(STATE_SECRET);
   });
 
+  it('reports the rate-limit store, and never the Redis URL, which may hold a password', () => {
+    const redisUrl = 'redis://:redis-PASSWORD-never-shown@cache.internal:6379';
+    const settings = settingsOf(
+      { ...REQUIRED, rateLimitStore: 'redis' },
+      { TIKTOK_RATE_LIMIT_REDIS_URL: redisUrl },
+      undefined
+    );
+    expect(settings.rateLimitStore).toMatchObject({ state: 'set', value: 'redis' });
+    expect(settings.rateLimitRedisUrl).toMatchObject({ state: 'set', source: 'env' });
+    expect(settings.rateLimitRedisUrl).not.toHaveProperty('value');
+    expect(JSON.stringify(settings)).not.toContain('redis-PASSWORD-never-shown');
+  });
+
   it('marks unset required settings missing and an unset state secret as derived (default)', () => {
     const settings = settingsOf({ clientKey: 'k' }, {}, undefined);
     for (const key of ['clientSecret', 'redirectAppUrl', 'strapiUrl']) {

@@ -3,6 +3,7 @@ import nock from 'nock';
 import { errors } from '@strapi/utils';
 import { rejectionOf } from '../support/errors';
 import { createFakeStrapi, type FakeStrapi } from '../support/fake-strapi';
+import { pauseFromRetryAfter } from '../../server/src/services/tiktok';
 import {
   BASIC_FIELDS,
   PROFILE_FIELDS,
@@ -128,19 +129,6 @@ describe('tiktok service: exchangeCode', () => {
       'Client key or secret is incorrect.',
     ],
     ['an HTTP 500 without body', { status: 500 }, 'Request failed with status code 500'],
-    [
-      'an HTTP 429 with a non-OAuth body',
-      { status: 429, body: '<html>slow down</html>' },
-      'Request failed with status code 429',
-    ],
-    [
-      'an HTTP 429 rate_limit_exceeded',
-      {
-        status: 429,
-        body: { error: 'rate_limit_exceeded', error_description: 'Too many requests.' },
-      },
-      'Too many requests.',
-    ],
     [
       'a 200 with malformed JSON',
       { status: 200, body: '{"access_token": "act.x",' },
@@ -276,16 +264,8 @@ describe('tiktok service: fetchUser', () => {
     ],
     [
       'a 200 whose error has no message',
-      { status: 200, body: { data: {}, error: { code: 'rate_limit_exceeded' } } },
-      'rate_limit_exceeded',
-    ],
-    [
-      'an HTTP 429 rate_limit_exceeded',
-      {
-        status: 429,
-        body: { data: {}, error: { code: 'rate_limit_exceeded', message: 'Too many requests.' } },
-      },
-      'Failed to fetch TikTok user: Request failed with status code 429',
+      { status: 200, body: { data: {}, error: { code: 'internal_error' } } },
+      'internal_error',
     ],
     [
       'an HTTP 500 with an HTML page',
@@ -451,5 +431,96 @@ describe('tiktok service: logs', () => {
     expect(logged).toContain('log-x');
     for (const secret of [SECRET, CODE, ACCESS_TOKEN, 'VERIFIER-never-logged'])
       expect(logged).not.toContain(secret);
+  });
+});
+
+describe("tiktok service: TikTok's own rate limit", () => {
+  const TIKTOK_MESSAGE = 'TikTok asked this app to slow down, please try again later.';
+  const oauthLimit = { error: 'rate_limit_exceeded', error_description: 'Too many requests.' };
+  const apiLimit = { data: {}, error: { code: 'rate_limit_exceeded', message: 'Too many.' } };
+
+  /** Each endpoint answering rate_limit_exceeded once, then (if asked again) success. */
+  const ENDPOINTS = [
+    {
+      name: 'the token endpoint',
+      limit: (reply: Omit<ReplyOptions, 'body'>, body: unknown = oauthLimit) => {
+        const limited = tokenEndpoint({ ...reply, body: body as nock.Body });
+        const after = tokenEndpoint({ status: 200, body: tokenSuccess() });
+        return () => limited.requests.length + after.requests.length;
+      },
+      call: (service: TikTokService) =>
+        service.exchangeCode({ code: CODE, redirectUri: REDIRECT_URI }),
+      other: (service: TikTokService) => service.fetchUser(ACCESS_TOKEN),
+      otherReply: () =>
+        userInfoEndpoint({ token: ACCESS_TOKEN, status: 200, body: userInfoBody(PERSON) }),
+    },
+    {
+      name: 'user info',
+      limit: (reply: Omit<ReplyOptions, 'body'>, body: unknown = apiLimit) => {
+        let calls = 0;
+        nock(TIKTOK_BASE_URL)
+          .get('/v2/user/info/')
+          .query(true)
+          .times(2)
+          .reply(() => {
+            calls += 1;
+            return [reply.status, body as nock.Body, reply.headers ?? {}];
+          });
+        return () => calls;
+      },
+      call: (service: TikTokService) => service.fetchUser(ACCESS_TOKEN),
+      other: (service: TikTokService) =>
+        service.exchangeCode({ code: CODE, redirectUri: REDIRECT_URI }),
+      otherReply: () => tokenEndpoint({ status: 200, body: tokenSuccess() }),
+    },
+  ];
+
+  describe.each(ENDPOINTS)('at $name', ({ limit, call, other, otherReply }) => {
+    it.each([
+      [
+        'an HTTP 429 with Retry-After: 120',
+        { status: 429, headers: { 'Retry-After': '120' } },
+        120,
+      ],
+      ['an HTTP 429 without Retry-After', { status: 429 }, 60],
+    ])('on %s: answers 429 and calls it no more for the window', async (_c, reply, seconds) => {
+      const calls = limit(reply);
+      const service = tiktokService();
+      const first = await rejectionOf(call(service), errors.RateLimitError);
+      expect(first.message).toBe(TIKTOK_MESSAGE);
+      expect(first.details).toEqual({ retryAfter: seconds });
+
+      const again = await rejectionOf(call(service), errors.RateLimitError);
+      expect(again.message).toBe(TIKTOK_MESSAGE);
+      expect((again.details as { retryAfter: number }).retryAfter).toBeLessThanOrEqual(seconds);
+      expect(calls()).toBe(1);
+    });
+
+    it('takes rate_limit_exceeded in a 200 body the same way', async () => {
+      const calls = limit({ status: 200 });
+      const service = tiktokService();
+      await rejectionOf(call(service), errors.RateLimitError);
+      await rejectionOf(call(service), errors.RateLimitError);
+      expect(calls()).toBe(1);
+    });
+
+    it('pauses only that endpoint', async () => {
+      limit({ status: 429 });
+      const service = tiktokService();
+      await rejectionOf(call(service), errors.RateLimitError);
+      otherReply();
+      await expect(other(service)).resolves.toBeDefined();
+    });
+  });
+
+  it.each([
+    ['whole seconds', '30', 30_000],
+    ['an HTTP date', new Date(Date.UTC(2030, 0, 1, 0, 2)).toUTCString(), 120_000],
+    ['zero (at least a second)', '0', 1000],
+    ['more than an hour (an hour at most)', '86400', 3_600_000],
+    ['garbage (the default)', 'soon', 60_000],
+    ['nothing (the default)', undefined, 60_000],
+  ])('reads Retry-After given as %s', (_case, header, ms) => {
+    expect(pauseFromRetryAfter(header, Date.UTC(2030, 0, 1))).toBe(ms);
   });
 });

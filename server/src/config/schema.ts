@@ -23,11 +23,13 @@ export const OPTIONAL_SETTINGS = {
   rateLimitWindowMs: 'TIKTOK_RATE_LIMIT_WINDOW_MS',
   rateLimitMax: 'TIKTOK_RATE_LIMIT_MAX',
   flows: 'TIKTOK_FLOWS',
+  rateLimitStore: 'TIKTOK_RATE_LIMIT_STORE',
 } as const;
 
-/** Optional settings without a default: unset means "derive it" (see each field's comment). */
+/** Optional settings without a default: unset means "derive it" or "unused" (see each field). */
 export const DERIVED_SETTINGS = {
   stateSecret: 'TIKTOK_STATE_SECRET',
+  rateLimitRedisUrl: 'TIKTOK_RATE_LIMIT_REDIS_URL',
 } as const;
 
 export type RequiredSetting = keyof typeof REQUIRED_SETTINGS;
@@ -63,7 +65,11 @@ export const DEFAULTS = {
   rateLimitWindowMs: 60000,
   rateLimitMax: 30,
   flows: FLOWS,
+  // The database Strapi already uses: every instance of the app shares it, with nothing to set up.
+  rateLimitStore: 'database',
 } as const;
+
+export const RATE_LIMIT_STORES = ['database', 'redis', 'memory'] as const;
 
 export interface PluginConfig {
   /** Unset values are `undefined`; the routes refuse to run until all four are set. */
@@ -98,6 +104,13 @@ export interface PluginConfig {
   rateLimitMax: number;
   /** The flows this app uses; the routes of the others answer 403. */
   flows: Flow[];
+  /**
+   * Where the budget (and TikTok's own back-off) is kept: Strapi's database, Redis, or this
+   * process's memory (a single instance only).
+   */
+  rateLimitStore: (typeof RATE_LIMIT_STORES)[number];
+  /** The Redis server of `rateLimitStore: 'redis'`, e.g. redis://127.0.0.1:6379. */
+  rateLimitRedisUrl?: string;
 }
 
 const isUrlWithScheme = (value: string, schemes?: readonly string[]): boolean => {
@@ -212,6 +225,21 @@ const schema = yup
       )
       .required()
       .min(1, `flows must name at least one of ${FLOWS.join(', ')}`),
+    rateLimitStore: yup
+      .mixed<PluginConfig['rateLimitStore']>()
+      .oneOf([...RATE_LIMIT_STORES], 'rateLimitStore must be database, redis or memory')
+      .required(),
+    rateLimitRedisUrl: text('rateLimitRedisUrl')
+      .test(
+        'rateLimitRedisUrl',
+        'rateLimitRedisUrl must be a redis:// or rediss:// URL',
+        (value) => value === undefined || isUrlWithScheme(value, ['redis:', 'rediss:'])
+      )
+      .when('rateLimitStore', {
+        is: 'redis',
+        then: (field) =>
+          field.required("rateLimitRedisUrl is required when rateLimitStore is 'redis'"),
+      }),
   })
   .noUnknown(true, ({ unknown }) => `unknown key(s): ${unknown}`)
   .strict(false);

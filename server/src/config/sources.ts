@@ -38,8 +38,12 @@ export interface SettingStatus {
   problems: string[];
 }
 
-/** Settings whose value is never shown anywhere, not even to an admin. */
-export const SECRET_SETTINGS: ReadonlySet<SettingKey> = new Set(['clientSecret', 'stateSecret']);
+/** Settings whose value is never shown anywhere, not even to an admin (a Redis URL may hold a password). */
+export const SECRET_SETTINGS: ReadonlySet<SettingKey> = new Set([
+  'clientSecret',
+  'stateSecret',
+  'rateLimitRedisUrl',
+]);
 
 /** Per setting, where parseConfig took its value from; mirrors parseConfig's precedence. */
 export const settingSources = (raw: unknown, env: Env): Record<SettingKey, SettingSource> => {

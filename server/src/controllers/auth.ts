@@ -2,7 +2,8 @@ import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
 import { BASIC_SCOPE, type Flow } from '../config/schema';
-import { MESSAGES } from '../errors';
+import { MESSAGES, retryAfterOf } from '../errors';
+import { RATE_LIMITED } from '../middlewares/rate-limit';
 import { challengeFor, createState, createVerifier } from '../pkce';
 import { appRedirectUrl } from '../redirect';
 import { sameState } from '../state-cookie';
@@ -57,17 +58,6 @@ const auth = ({ strapi }: { strapi: Core.Strapi }) => {
     return undefined;
   };
 
-  /**
-   * Strapi's request logger prints `ctx.url` once the response is ready: swap TikTok's one-time
-   * code in it for a placeholder, so that the code never reaches a log.
-   */
-  const redactCode = (ctx: Context) => {
-    const params = new URLSearchParams(ctx.querystring);
-    if (!params.has('code')) return;
-    params.set('code', '[redacted]');
-    ctx.querystring = params.toString();
-  };
-
   /** What a successful callback hands the app: TikTok's token (Flow A) or a Strapi session. */
   const credentialsForApp = async (
     ctx: Context,
@@ -99,6 +89,8 @@ const auth = ({ strapi }: { strapi: Core.Strapi }) => {
     const flow = started?.flow;
     const state = flow ? flow.appState : query?.state;
 
+    // Over its budget: the rate-limit middleware let it through only to be redirected.
+    if (ctx.state[RATE_LIMITED]) return { error: MESSAGES.tooManyRequests, state };
     if (!query) return { error: MESSAGES.invalidCallback, state };
     if (flow && !sameState(flow.state, query.state)) {
       return { error: MESSAGES.stateMismatch, state };
@@ -114,6 +106,8 @@ const auth = ({ strapi }: { strapi: Core.Strapi }) => {
     try {
       return { ...(await credentialsForApp(ctx, query.code, flow?.verifier)), state };
     } catch (error) {
+      const retryAfter = retryAfterOf(error);
+      if (retryAfter !== undefined) ctx.set('Retry-After', String(retryAfter));
       if (error instanceof errors.ApplicationError) return { error: error.message, state };
       strapi.log.error(
         `[${PLUGIN_ID}] callback failed: ${error instanceof Error ? error.message : 'unknown error'}`
@@ -146,17 +140,13 @@ const auth = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** `GET /callback`: TikTok's redirect after login; answers with a redirect to the app. */
     async callback(ctx: Context) {
-      try {
-        if (!ensureConfigured(ctx)) return;
-        const config = settings().get();
-        const params = await callbackOutcome(ctx, readCallbackQuery(ctx.query));
-        // Tokens travel in the URL: keep them out of caches and of the next page's Referer.
-        ctx.set('Cache-Control', 'no-store');
-        ctx.set('Referrer-Policy', 'no-referrer');
-        ctx.redirect(appRedirectUrl(config.redirectAppUrl!, params, config.tokenDelivery));
-      } finally {
-        redactCode(ctx);
-      }
+      if (!ensureConfigured(ctx)) return;
+      const config = settings().get();
+      const params = await callbackOutcome(ctx, readCallbackQuery(ctx.query));
+      // Tokens travel in the URL: keep them out of caches and of the next page's Referer.
+      ctx.set('Cache-Control', 'no-store');
+      ctx.set('Referrer-Policy', 'no-referrer');
+      ctx.redirect(appRedirectUrl(config.redirectAppUrl!, params, config.tokenDelivery));
     },
 
     /** `POST /connect` (Flow A): a TikTok access token in, a Strapi session out. */

@@ -1,23 +1,55 @@
 import type { Core } from '@strapi/strapi';
 import type { Context, Next } from 'koa';
 import { errors } from '@strapi/utils';
-import { MESSAGES } from '../errors';
+import { clientKey } from '../client-address';
+import { MESSAGES, retryAfterOf, retryAfterSeconds } from '../errors';
 import { getService } from '../utils/get-service';
 
+export interface RateLimitMiddlewareConfig {
+  /**
+   * The route answers with a redirect to the app whatever happens (`/callback`): a refused
+   * request goes on to the controller, marked, instead of getting a JSON 429.
+   */
+  redirects?: boolean;
+}
+
+/** Set on `ctx.state` of a refused `/callback`: the controller redirects with the error. */
+export const RATE_LIMITED = 'tiktokAuthMobileRateLimited';
+
 /**
- * Refuses a client over its budget with Strapi's 429 before anything reaches TikTok. The client
- * is `ctx.request.ip`: the socket address, or the forwarded one when Strapi runs with
- * `server.proxy` (so a reverse proxy does not make every visitor one client).
+ * Strapi's request logger prints `ctx.url` once the answer is ready, whatever happened on the
+ * way: swap TikTok's one-time code in it for a placeholder, so that it never reaches a log.
+ */
+const redactCode = (ctx: Context) => {
+  const params = new URLSearchParams(ctx.querystring);
+  if (!params.has('code')) return;
+  params.set('code', '[redacted]');
+  ctx.querystring = params.toString();
+};
+
+/**
+ * The first of the route middlewares of every route that calls TikTok: counts the request
+ * against its client's budget (one per client for the whole cluster) before anything reaches
+ * TikTok, and redacts the callback's code on every path, refusals and errors included.
  */
 const rateLimit =
-  (_config: unknown, { strapi }: { strapi: Core.Strapi }) =>
+  (config: RateLimitMiddlewareConfig | undefined, { strapi }: { strapi: Core.Strapi }) =>
   async (ctx: Context, next: Next) => {
-    const verdict = getService(strapi, 'rateLimit').hit(ctx.request.ip);
-    if (!verdict.allowed) {
-      ctx.set('Retry-After', String(Math.ceil(verdict.retryAfterMs / 1000)));
-      throw new errors.RateLimitError(MESSAGES.tooManyRequests);
+    try {
+      const verdict = await getService(strapi, 'rateLimit').consume(clientKey(ctx));
+      if (!verdict.allowed) {
+        ctx.set('Retry-After', String(retryAfterSeconds(verdict.retryAfterMs)));
+        if (!config?.redirects) throw new errors.RateLimitError(MESSAGES.tooManyRequests);
+        ctx.state[RATE_LIMITED] = true;
+      }
+      await next();
+    } catch (error) {
+      const retryAfter = retryAfterOf(error);
+      if (retryAfter !== undefined) ctx.set('Retry-After', String(retryAfter));
+      throw error;
+    } finally {
+      redactCode(ctx);
     }
-    await next();
   };
 
 export default rateLimit;

@@ -13,6 +13,12 @@ export const tiktokCallingRoute = {
   middlewares: [`plugin::${PLUGIN_ID}.rate-limit`],
 };
 
+/** `/callback` answers every outcome, a refusal included, with a redirect to the app. */
+const callbackRoute = {
+  ...publicRoute,
+  middlewares: [{ name: `plugin::${PLUGIN_ID}.rate-limit`, config: { redirects: true } }],
+};
+
 export default {
   type: 'content-api' as const,
   routes: [
@@ -21,7 +27,7 @@ export default {
       method: 'GET' as const,
       path: '/callback',
       handler: 'auth.callback',
-      config: tiktokCallingRoute,
+      config: callbackRoute,
     },
     {
       method: 'POST' as const,

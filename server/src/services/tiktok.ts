@@ -3,7 +3,7 @@ import https from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
 import { errors } from '@strapi/utils';
 import type { Core } from '@strapi/strapi';
-import { MESSAGES } from '../errors';
+import { MESSAGES, tikTokRateLimited } from '../errors';
 import { BASIC_SCOPE, type PluginConfig } from '../config/schema';
 import {
   USER_FIELDS_BY_SCOPE,
@@ -88,6 +88,28 @@ const droppedBeforeAnswer = (error: unknown): boolean =>
   !error.response &&
   (error.code === 'ECONNRESET' || error.code === 'EPIPE');
 
+// TikTok's 429 without a usable Retry-After: a short pause; and never longer than an hour.
+const DEFAULT_PAUSE_MS = 60_000;
+const MAX_PAUSE_MS = 3_600_000;
+
+/** How long TikTok asks the app to wait: its Retry-After (seconds or a date), else the default. */
+export const pauseFromRetryAfter = (header: unknown, now = Date.now()): number => {
+  const value = typeof header === 'string' ? header.trim() : '';
+  const ms = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - now;
+  if (!Number.isFinite(ms)) return DEFAULT_PAUSE_MS;
+  return Math.min(Math.max(ms, 1000), MAX_PAUSE_MS);
+};
+
+/**
+ * TikTok's "rate_limit_exceeded", as an HTTP 429 or in the body (both error formats): how long
+ * to pause, or undefined when the answer is something else.
+ */
+const rateLimitPause = (status: number | undefined, body: unknown, retryAfter: unknown) => {
+  const code = isObject(body) ? (isObject(body.error) ? body.error.code : body.error) : undefined;
+  if (status !== 429 && code !== 'rate_limit_exceeded') return undefined;
+  return pauseFromRetryAfter(retryAfter);
+};
+
 /** Fields to ask user-info for: only those the scopes allow, as TikTok fails the whole call otherwise. */
 export const userInfoFields = (scopes: readonly string[]): string[] => {
   const granted = scopes.includes(BASIC_SCOPE) ? scopes : [BASIC_SCOPE, ...scopes];
@@ -130,6 +152,34 @@ const createHttpClient = (
 
 const tiktok = ({ strapi }: { strapi: Core.Strapi }) => {
   const config = getService(strapi, 'config').get();
+  const limits = () => getService(strapi, 'rateLimit');
+
+  /** Refuses at once while TikTok's pause on `endpoint` lasts, on any instance. */
+  const ensureNotPaused = async (endpoint: string) => {
+    const left = await limits().tikTokPause(endpoint);
+    if (left > 0) throw tikTokRateLimited(left);
+  };
+
+  /**
+   * When TikTok answered "rate_limit_exceeded", pauses `endpoint` for the window it asks for and
+   * refuses; any other answer goes on.
+   */
+  const pauseIfRateLimited = async (
+    endpoint: string,
+    answer: { status?: number; data?: unknown; headers?: Record<string, unknown> } | undefined
+  ) => {
+    const pause =
+      answer && rateLimitPause(answer.status, answer.data, answer.headers?.['retry-after']);
+    if (pause === undefined) return;
+    strapi.log.warn(
+      `[${PLUGIN_ID}] TikTok answered rate_limit_exceeded at ${endpoint}: no call to it for ${Math.ceil(pause / 1000)} s`
+    );
+    await limits().pauseTikTok(endpoint, pause);
+    throw tikTokRateLimited(pause);
+  };
+
+  /** The answer inside an axios failure, if TikTok sent one. */
+  const answerOf = (error: unknown) => (axios.isAxiosError(error) ? error.response : undefined);
   const agents = { http: new http.Agent(AGENT_OPTIONS), https: new https.Agent(AGENT_OPTIONS) };
   const client = createHttpClient(config, agents);
   const fieldsParam = userInfoFields(config.scopes).join(',');
@@ -187,10 +237,15 @@ const tiktok = ({ strapi }: { strapi: Core.Strapi }) => {
       const form = tokenForm(code, redirectUri);
       if (codeVerifier) form.set('code_verifier', codeVerifier);
 
+      await ensureNotPaused(TOKEN_PATH);
       let body: unknown;
       try {
-        body = (await postToken(form)).data;
+        const response = await postToken(form);
+        await pauseIfRateLimited(TOKEN_PATH, response);
+        body = response.data;
       } catch (error) {
+        if (error instanceof errors.RateLimitError) throw error;
+        await pauseIfRateLimited(TOKEN_PATH, answerOf(error));
         throw new errors.ApplicationError(MESSAGES.tokenExchangeFailed(failureReason(error)));
       }
 
@@ -221,6 +276,7 @@ const tiktok = ({ strapi }: { strapi: Core.Strapi }) => {
      * to check a token. When the token lacks a configured extra scope, the basic fields suffice.
      */
     async fetchUser(accessToken: string): Promise<TikTokUser> {
+      await ensureNotPaused(USER_INFO_PATH);
       let answer: TikTokUserInfoResponse;
       try {
         answer = await deadline((signal) =>
@@ -232,9 +288,11 @@ const tiktok = ({ strapi }: { strapi: Core.Strapi }) => {
           })
         );
       } catch (error) {
+        await pauseIfRateLimited(USER_INFO_PATH, answerOf(error));
         throw new errors.ApplicationError(MESSAGES.fetchUserFailed(failureReason(error)));
       }
 
+      await pauseIfRateLimited(USER_INFO_PATH, { data: answer });
       const apiError = answer.error;
       if (apiError && apiError.code !== 'ok') {
         strapi.log.warn(
