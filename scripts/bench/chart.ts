@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { CONCURRENCY } from './harness';
@@ -166,13 +166,18 @@ export const writeChart = async (
   const svgFile = path.join(dir, 'performance.svg');
   writeFileSync(svgFile, image);
   if (!png || !existsSync(CHROMIUM)) return [svgFile];
+  return [svgFile, await renderPng(svgFile)];
+};
+
+/** Renders an SVG file to a PNG next to it with Debian's Chromium; returns the PNG's path. */
+export const renderPng = async (svgFile: string): Promise<string> => {
   const browser = await chromium.launch({ executablePath: CHROMIUM });
   try {
     const page = await browser.newPage({ deviceScaleFactor: 1.5 });
-    await page.setContent(`<body style="margin:0">${image}</body>`);
-    const pngFile = path.join(dir, 'performance.png');
+    await page.setContent(`<body style="margin:0">${readFileSync(svgFile, 'utf8')}</body>`);
+    const pngFile = svgFile.replace(/\.svg$/, '.png');
     await page.locator('svg').screenshot({ path: pngFile });
-    return [svgFile, pngFile];
+    return pngFile;
   } finally {
     await browser.close();
   }
