@@ -1,69 +1,53 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseArgs } from 'node:util';
-import { TikTokEmulator } from '../../emulator/src';
+import { writeChart } from './chart';
+import {
+  ALL_SCENARIOS,
+  CONCURRENCY,
+  emulator,
+  expectStatus,
+  interleave,
+  jsonHeaders,
+  mintPerson,
+  newPeople,
+  newPersonToken,
+  ONLY,
+  OUT_DIR,
+  poolOf,
+  PREFIX,
+  QUICK,
+  REPETITIONS,
+  ROOT,
+  RTT_MS,
+  SCALE,
+  SCOPES,
+  signIn,
+  spec,
+  STRAPI_URL,
+  tiktokCalls,
+  Fleet,
+  type Boot,
+  workDir,
+  connectRequest,
+  type Summary,
+} from './harness';
 import { LatencyProxy } from './latency-proxy';
-import { load, median, type LoadResult, type LoadSpec } from './load';
-import { cpuMs, rssMb } from './proc';
-import { topFrames, type Frame } from './profile';
-import { StrapiProcess } from './strapi-process';
-import { makeThrowawayCertificate } from './tls';
+import { load, median } from './load';
+import { withDatabase } from './postgres';
+import { postgresBoots, postgresScenarios } from './postgres-scenarios';
+import { rssMb } from './proc';
+import { fixed, pad, postgresReport, type Memory, type Throughput } from './report';
+import type { StrapiProcess } from './strapi-process';
 
 /**
- * `npm run bench [-- --quick] [-- --profile] [-- --rtt 40]`: what a TikTok sign-in costs Strapi,
- * against `GET /api/users/me` and against the network floor. See README "Performance".
+ * `npm run bench [-- --quick] [-- --rtt 40] [-- --only=floor,users]`: what a TikTok sign-in costs
+ * Strapi, against `GET /api/users/me`, the framework's floor and the network. See README
+ * "Performance" and docs/performance.md.
  */
-const { values: args } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    profile: { type: 'boolean', default: false },
-    rtt: { type: 'string', default: '40' },
-  },
-});
-
-const ROOT = process.cwd();
-const OUT_DIR = path.join(ROOT, '.tmp', 'bench');
-const PREFIX = '/api/tiktok-auth-mobile';
-// Only names the redirect URI TikTok checks; Strapi itself is reached on its loopback port.
-const STRAPI_URL = 'https://api.bench.invalid';
 const CALLBACK_URL = `${STRAPI_URL}${PREFIX}/callback`;
-const SCOPES = ['user.info.basic'];
-const RTT_MS = Number(args.rtt);
-if (!(RTT_MS >= 0)) throw new Error(`--rtt must be a number of milliseconds, not ${args.rtt}`);
-const REPETITIONS = 3;
-const CONCURRENCY = 20;
-const SCALE = args.quick
-  ? { newPeople: 40, pool: 40, warmUp: 60, returning: 150, sequential: 4, early: 150, late: 600 }
-  : {
-      newPeople: 1000,
-      pool: 200,
-      warmUp: 1000,
-      returning: 3000,
-      sequential: 30,
-      early: 1000,
-      late: 20000,
-    };
-// A phase slower than this many requests per second is stuck, not slow: it fails the bench.
-const MIN_RATE = 25;
-
-interface Phase extends LoadResult {
-  /** Strapi's CPU time per request. */
-  cpuMsPerReq: number;
-  /** This process's (autocannon, the emulator, the proxy), which shares the same cores. */
-  benchCpuMsPerReq: number;
-}
-type Summary = Pick<Phase, 'reqPerSec' | 'p50Ms' | 'p99Ms' | 'cpuMsPerReq' | 'benchCpuMsPerReq'>;
-
-interface Throughput {
-  connect: Summary;
-  usersMe: Summary;
-  newPeople: Summary;
-  throughputRatio: number;
-  cpuRatio: number;
-}
 
 interface Sequential {
   p50Ms: number;
@@ -83,179 +67,27 @@ interface Latency {
   tiktokCalls: number;
 }
 
-interface Memory {
-  early: { signIns: number; rssMb: number };
-  late: { signIns: number; rssMb: number };
-  growthPct: number;
-}
-
-const workDir = mkdtempSync(path.join(tmpdir(), 'tiktok-auth-bench-'));
-const certificate = makeThrowawayCertificate(workDir);
-const emulator = new TikTokEmulator({ tls: certificate });
-
-let serial = 0;
-const mintPerson = (): string => {
-  serial += 1;
-  const id = `bench-${serial}`;
-  emulator.addPerson({
-    id,
-    open_id: `open-${id}`,
-    union_id: `union-${id}`,
-    display_name: `Bench Person ${serial}`,
-  });
-  return id;
-};
-const newPersonToken = () => emulator.issueAccessToken(mintPerson(), SCOPES);
-const tiktokCalls = () => [...emulator.calls.values()].reduce((sum, count) => sum + count, 0);
-
-// A new object each time: autocannon writes content-length into the headers it is given.
-const jsonHeaders = () => ({ 'content-type': 'application/json' });
-const connectRequest = (token: string) => ({
-  headers: jsonHeaders(),
-  body: JSON.stringify({ access_token: token }),
-});
-const bearer = (jwt: string) => ({ headers: { authorization: `Bearer ${jwt}` } });
-
-const spec = (
-  url: string,
-  method: LoadSpec['method'],
-  amount: number,
-  request: LoadSpec['request']
-): LoadSpec => ({
-  url,
-  method,
-  amount,
-  request,
-  connections: CONCURRENCY,
-  maxSeconds: Math.max(30, amount / MIN_RATE),
-});
-
-const measure = async (strapi: StrapiProcess, phase: LoadSpec): Promise<Phase> => {
-  const before = { strapi: cpuMs(strapi.pid), bench: cpuMs(process.pid) };
-  const result = await load(phase);
-  return {
-    ...result,
-    cpuMsPerReq: (cpuMs(strapi.pid) - before.strapi) / result.requests,
-    benchCpuMsPerReq: (cpuMs(process.pid) - before.bench) / result.requests,
-  };
-};
-
-const summarize = (phases: readonly Phase[]): Summary => ({
-  reqPerSec: median(phases.map((phase) => phase.reqPerSec)),
-  p50Ms: median(phases.map((phase) => phase.p50Ms)),
-  p99Ms: median(phases.map((phase) => phase.p99Ms)),
-  cpuMsPerReq: median(phases.map((phase) => phase.cpuMsPerReq)),
-  benchCpuMsPerReq: median(phases.map((phase) => phase.benchCpuMsPerReq)),
-});
-
-const expectStatus = async (response: Response, status: number, what: string) => {
-  if (response.status !== status) {
-    throw new Error(`${what}: HTTP ${response.status} ${await response.text()}`);
-  }
-};
-
-const signIn = async (strapi: StrapiProcess, token: string): Promise<string> => {
-  const response = await fetch(`${strapi.url}${PREFIX}/connect`, {
-    method: 'POST',
-    ...connectRequest(token),
-  });
-  await expectStatus(response, 200, 'POST /connect');
-  return ((await response.json()) as { jwt: string }).jwt;
-};
-
-/** Signs every token's person in once, CONCURRENCY at a time, and returns their JWTs. */
-const signInAll = async (strapi: StrapiProcess, tokens: readonly string[]): Promise<string[]> => {
-  const jwts: string[] = [];
-  for (let start = 0; start < tokens.length; start += CONCURRENCY) {
-    const batch = tokens.slice(start, start + CONCURRENCY);
-    jwts.push(...(await Promise.all(batch.map((token) => signIn(strapi, token)))));
-  }
-  return jwts;
-};
-
-const startStrapi = (name: string, env: Record<string, string>) =>
-  StrapiProcess.start({
-    BENCH_APP_DIR: path.join(ROOT, 'playground'),
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    DATABASE_CLIENT: 'sqlite',
-    DATABASE_FILENAME: path.join(workDir, `${name}.db`),
-    STRAPI_TELEMETRY_DISABLED: 'true',
-    STRAPI_DISABLE_UPDATE_NOTIFICATION: 'true',
-    CLIENT_KEY: emulator.clientKey,
-    CLIENT_SECRET: emulator.clientSecret,
-    REDIRECT_APP_URL: 'myapp://auth/tiktok',
-    STRAPI_URL,
-    NODE_EXTRA_CA_CERTS: certificate.certFile,
-    // The load generator is one client on one address: the budget is counted (in the database
-    // store, the default, so its cost is measured) but high enough never to refuse it.
-    TIKTOK_RATE_LIMIT_MAX: '100000',
-    ...env,
-  });
-
-const withStrapi = async <T>(
-  name: string,
-  env: Record<string, string>,
-  run: (strapi: StrapiProcess) => Promise<T>
-): Promise<T> => {
-  const strapi = await startStrapi(name, env);
-  try {
-    return await run(strapi);
-  } finally {
-    await strapi.stop();
-  }
-};
-
 /** Returning people on /connect against users/me with their JWTs, then first sign-ins. */
 const throughput = async (strapi: StrapiProcess): Promise<Throughput> => {
-  const pool = Array.from({ length: SCALE.pool }, newPersonToken);
-  const jwts = await signInAll(strapi, pool);
-  const connect = (amount: number) =>
-    spec(`${strapi.url}${PREFIX}/connect`, 'POST', amount, (index) =>
-      connectRequest(pool[index % pool.length])
-    );
-  const usersMe = (amount: number) =>
-    spec(`${strapi.url}/api/users/me`, 'GET', amount, (index) => bearer(jwts[index % jwts.length]));
-  const newPeople = spec(`${strapi.url}${PREFIX}/connect`, 'POST', SCALE.newPeople, () =>
-    connectRequest(newPersonToken())
-  );
-
-  await load(connect(SCALE.warmUp));
-  await load(usersMe(SCALE.warmUp));
-  const runs = { connect: [] as Phase[], usersMe: [] as Phase[], newPeople: [] as Phase[] };
-  // Interleaved, so that a neighbour's load on the shared machine hits both sides alike.
-  for (let repetition = 0; repetition < REPETITIONS; repetition += 1) {
-    runs.connect.push(await measure(strapi, connect(SCALE.returning)));
-    runs.usersMe.push(await measure(strapi, usersMe(SCALE.returning)));
-    runs.newPeople.push(await measure(strapi, newPeople));
-  }
-  const result = {
-    connect: summarize(runs.connect),
-    usersMe: summarize(runs.usersMe),
-    newPeople: summarize(runs.newPeople),
-  };
+  const pool = await poolOf(strapi.url, Array.from({ length: SCALE.pool }, newPersonToken));
+  const result = await interleave({
+    connect: {
+      pids: [strapi.pid],
+      spec: () => pool.connect(strapi.url, SCALE.returning),
+      warmUp: () => pool.connect(strapi.url, SCALE.warmUp),
+    },
+    usersMe: {
+      pids: [strapi.pid],
+      spec: () => pool.usersMe(strapi.url, SCALE.returning),
+      warmUp: () => pool.usersMe(strapi.url, SCALE.warmUp),
+    },
+    newPeople: { pids: [strapi.pid], spec: () => newPeople(strapi.url, SCALE.newPeople) },
+  });
   return {
     ...result,
     throughputRatio: result.connect.reqPerSec / result.usersMe.reqPerSec,
     cpuRatio: result.connect.cpuMsPerReq / result.usersMe.cpuMsPerReq,
   };
-};
-
-/** Where /connect spends Strapi's CPU: a V8 profile of returning sign-ins only, boot excluded. */
-const profileConnect = async (strapi: StrapiProcess): Promise<Frame[]> => {
-  const pool = Array.from({ length: SCALE.pool }, newPersonToken);
-  await signInAll(strapi, pool);
-  const connect = spec(`${strapi.url}${PREFIX}/connect`, 'POST', SCALE.returning, (index) =>
-    connectRequest(pool[index % pool.length])
-  );
-  await load(connect);
-  const file = path.join(OUT_DIR, 'connect.cpuprofile');
-  await strapi.command('profile-start');
-  await load(connect);
-  await strapi.command('profile-stop', file);
-  return topFrames(file, 25);
 };
 
 const elapsed = async (action: () => Promise<void>): Promise<number> => {
@@ -295,7 +127,7 @@ const latency = async (strapi: StrapiProcess, proxy: LatencyProxy): Promise<Late
   });
   const hasTokenRoute = probe.status !== 404 && probe.status !== 405;
 
-  const connect = async () => void (await signIn(strapi, token));
+  const connect = async () => void (await signIn(strapi.url, token));
   const callback = async () => {
     const code = emulator.issueCode(personId, SCOPES, CALLBACK_URL);
     const query = new URLSearchParams({ code, scopes: SCOPES.join(','), state: 'bench' });
@@ -387,12 +219,6 @@ const memory = async (strapi: StrapiProcess): Promise<Memory> => {
   };
 };
 
-const fixed = (value: number, digits = 1) => value.toFixed(digits);
-const pad = (cells: readonly string[], widths: readonly number[]) =>
-  cells
-    .map((cell, index) => (index === 0 ? cell.padEnd(widths[0]) : cell.padStart(widths[index])))
-    .join('  ');
-
 const WIDTHS = [44, 9, 8, 8, 11, 16];
 const THROUGHPUT_HEADER = [
   `RTT 0, concurrency ${CONCURRENCY}, median of ${REPETITIONS}`,
@@ -450,76 +276,150 @@ const memoryRow = (m: Memory): string =>
   `${fixed(m.late.rssMb)} MB after ${m.late.signIns} ` +
   `(${m.growthPct >= 0 ? '+' : ''}${fixed(m.growthPct)}%)`;
 
+type Log = (message: string) => void;
+
+/** SQLite, legacy and refresh mode: throughput against users/me, and latency at RTT_MS. */
+const baselineScenario = async (fleet: Fleet, proxy: LatencyProxy, log: Log) => {
+  log('bench: SQLite, legacy mode throughput');
+  const legacy = await throughput(fleet.get('sqlite-legacy'));
+  log(`${THROUGHPUT_HEADER}\n${throughputRows('legacy', legacy)}`);
+  log(`bench: sequential latency at RTT ${RTT_MS} ms`);
+  const atRtt = await latency(fleet.get('sqlite-legacy'), proxy);
+  log(latencyRows(atRtt));
+  log('bench: SQLite, refresh mode throughput');
+  const refresh = await throughput(fleet.get('sqlite-refresh'));
+  log(throughputRows('refresh', refresh));
+  return { legacy, refresh, latency: atRtt };
+};
+
+const memoryScenario = async (fleet: Fleet, log: Log) => {
+  log(`bench: SQLite, memory after ${SCALE.late} sign-ins`);
+  const rss = await memory(fleet.get('sqlite-memory'));
+  log(memoryRow(rss));
+  return rss;
+};
+
+// Requests per second, and seconds for booting every process, on this 2-core machine.
+const ROUGH_RATE = 150;
+const ROUGH_BOOTS_S = 30;
+// Seeding the users table with SQL, users per second.
+const ROUGH_SEEDING_RATE = 20_000;
+
+/** A rough duration of the selected scenarios, announced before a run starts. */
+const estimatedMinutes = (): number => {
+  const compare = (phases: number) => phases * (SCALE.warmUp + REPETITIONS * SCALE.returning);
+  const requests: Record<string, number> = {
+    baseline: 2 * (compare(2) + REPETITIONS * SCALE.newPeople),
+    floor: compare(3) + 2 * SCALE.returning,
+    first: compare(2) + REPETITIONS * SCALE.newPeople,
+    store: compare(5),
+    cluster: compare(4),
+    users: SCALE.userTable.length * compare(2),
+    memory: SCALE.late,
+  };
+  const loadSeconds = Object.keys(requests)
+    .filter((name) => ONLY.has(name))
+    .reduce((sum, name) => sum + requests[name] / ROUGH_RATE, 0);
+  const seeding = ONLY.has('users') ? Math.max(...SCALE.userTable) / ROUGH_SEEDING_RATE : 0;
+  return Math.ceil((ROUGH_BOOTS_S + loadSeconds + seeding) / 60);
+};
+
 const main = async () => {
   mkdirSync(OUT_DIR, { recursive: true });
   const tiktokUrl = await emulator.listen();
-  const proxy = new LatencyProxy({ host: '127.0.0.1', port: Number(new URL(tiktokUrl).port) });
+  const proxy = new LatencyProxy([{ host: '127.0.0.1', port: Number(new URL(tiktokUrl).port) }]);
   const proxyUrl = `https://127.0.0.1:${await proxy.listen()}`;
   const tiktokEnv = {
     TIKTOK_API_BASE_URL: proxyUrl,
     TIKTOK_AUTHORIZE_URL: `${proxyUrl}/v2/auth/authorize/`,
   };
+  const started = performance.now();
   try {
-    const log = (message: string) => process.stdout.write(`${message}\n`);
+    const log = (message: string) =>
+      process.stdout.write(
+        message.startsWith('bench:')
+          ? `${message} [${fixed((performance.now() - started) / 1000, 0)} s]\n`
+          : `${message}\n`
+      );
     log(
-      `bench: ${args.quick ? 'quick' : 'full'} run, ${cpus().length} CPUs, Node ${process.version}`
+      `bench: ${QUICK ? 'quick' : 'full'} run of ${[...ONLY].join(', ')}, ${cpus().length} CPUs, ` +
+        `Node ${process.version}; about ${estimatedMinutes()} min on 2 shared cores`
     );
-    let frames: Frame[] | undefined;
     const legacyEnv = { ...tiktokEnv, UP_JWT_MANAGEMENT: 'legacy-support' };
-    const legacy = await withStrapi('legacy', legacyEnv, async (strapi) => {
-      log('bench: legacy mode throughput');
-      const result = await throughput(strapi);
-      log(`${THROUGHPUT_HEADER}\n${throughputRows('legacy', result)}`);
-      log(`bench: sequential latency at RTT ${RTT_MS} ms`);
-      const atRtt = await latency(strapi, proxy);
-      log(latencyRows(atRtt));
-      if (args.profile) frames = await profileConnect(strapi);
-      return { result, atRtt };
+    const sqlite = (name: string, env = legacyEnv): Boot => ({
+      name: `sqlite-${name}`,
+      database: { sqlite: name },
+      env,
     });
-    log('bench: refresh mode throughput');
-    const refresh = await withStrapi(
-      'refresh',
-      { ...tiktokEnv, UP_JWT_MANAGEMENT: 'refresh' },
-      throughput
-    );
-    log(throughputRows('refresh', refresh));
-    log('bench: memory');
-    const rss = await withStrapi('memory', legacyEnv, memory);
-    log(memoryRow(rss));
-
-    const figures = { legacy: legacy.result, refresh, latency: legacy.atRtt, memory: rss };
-    log(
-      [
-        '',
-        THROUGHPUT_HEADER,
-        throughputRows('legacy', figures.legacy),
-        throughputRows('refresh', figures.refresh),
-        '',
-        latencyRows(figures.latency),
-        '',
-        memoryRow(figures.memory),
-      ].join('\n')
-    );
-    if (frames) {
-      log('\nTop self-time frames of POST /connect (returning people):');
-      for (const { frame, selfMs, share } of frames) {
-        log(`  ${fixed(share * 100).padStart(5)}%  ${fixed(selfMs, 0).padStart(6)} ms  ${frame}`);
+    const { baseline, postgres, rss } = await withDatabase(async (database) => {
+      const fleet = new Fleet();
+      const [pgFirst, pgRest] = postgresBoots(database, legacyEnv);
+      try {
+        await fleet.start([
+          [
+            ...pgFirst,
+            ...(ONLY.has('baseline')
+              ? [
+                  sqlite('legacy'),
+                  sqlite('refresh', { ...tiktokEnv, UP_JWT_MANAGEMENT: 'refresh' }),
+                ]
+              : []),
+            ...(ONLY.has('memory') ? [sqlite('memory')] : []),
+          ],
+          pgRest,
+        ]);
+        log('bench: every Strapi process booted');
+        return {
+          baseline: ONLY.has('baseline') ? await baselineScenario(fleet, proxy, log) : undefined,
+          postgres: await postgresScenarios(database, fleet, log),
+          rss: ONLY.has('memory') ? await memoryScenario(fleet, log) : undefined,
+        };
+      } finally {
+        await fleet.stopAll();
       }
+    });
+
+    log('');
+    if (baseline) {
+      log(
+        [
+          THROUGHPUT_HEADER,
+          throughputRows('legacy', baseline.legacy),
+          throughputRows('refresh', baseline.refresh),
+          '',
+          latencyRows(baseline.latency),
+          '',
+        ].join('\n')
+      );
     }
+    log(postgresReport(postgres, baseline?.legacy));
+    if (rss) log(memoryRow(rss));
     const record = {
       date: new Date().toISOString(),
-      quick: args.quick,
+      quick: QUICK,
+      scenarios: [...ONLY],
       node: process.version,
       cpus: cpus().length,
       concurrency: CONCURRENCY,
       repetitions: REPETITIONS,
       scale: SCALE,
-      ...figures,
+      ...baseline,
+      postgres,
+      memory: rss,
     };
     const json = `${JSON.stringify(record, null, 2)}\n`;
     writeFileSync(path.join(OUT_DIR, `bench-${record.date.replace(/[:.]/g, '-')}.json`), json);
     writeFileSync(path.join(OUT_DIR, 'latest.json'), json);
     log(`\nJSON: ${path.relative(ROOT, path.join(OUT_DIR, 'latest.json'))}`);
+    // Only a full run of every scenario replaces the chart the README shows.
+    const final = !QUICK && ALL_SCENARIOS;
+    const chart = await writeChart(
+      final ? path.join(ROOT, 'docs') : OUT_DIR,
+      { sqlite: baseline?.legacy, postgres, memory: rss },
+      final
+    );
+    log(`Chart: ${chart.map((file) => path.relative(ROOT, file)).join(', ')}`);
+    log(`bench: done in ${fixed((performance.now() - started) / 60_000)} min`);
   } finally {
     await proxy.close();
     await emulator.close();

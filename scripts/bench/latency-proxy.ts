@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 /**
  * A TCP relay on 127.0.0.1 that delays every chunk by half the round-trip time in each direction,
  * so a TLS handshake or an HTTP exchange through it costs what it would across a real network.
- * It counts the connections it accepts: with TLS inside, one connection is one handshake.
+ * It counts the connections it accepts: with TLS inside, one connection is one handshake. Given
+ * several targets, it hands each new connection to the next one in turn (a round-robin balancer).
  */
 export class LatencyProxy {
   rttMs = 0;
@@ -12,7 +13,9 @@ export class LatencyProxy {
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
 
-  constructor(private readonly target: { host: string; port: number }) {
+  private turn = 0;
+
+  constructor(private readonly targets: readonly { host: string; port: number }[]) {
     this.server = net.createServer((client) => this.accept(client));
   }
 
@@ -28,7 +31,8 @@ export class LatencyProxy {
 
   private accept(client: net.Socket): void {
     this.connections += 1;
-    const upstream = net.connect(this.target.port, this.target.host);
+    const target = this.targets[this.turn++ % this.targets.length];
+    const upstream = net.connect(target.port, target.host);
     for (const socket of [client, upstream]) {
       socket.setNoDelay(true);
       this.sockets.add(socket);

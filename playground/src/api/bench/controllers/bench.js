@@ -1,0 +1,5 @@
+module.exports = {
+  noop(ctx) {
+    ctx.status = 204;
+  },
+};
