@@ -1,6 +1,6 @@
-import { challengeFor } from '../../server/src/pkce';
-import { createStateSealer } from '../../server/src/state-cookie';
-import { FLOW_COOKIE } from '../../server/src/services/flow-cookie';
+import { challengeFor } from '../../server/src/lib/oauth/pkce';
+import { createStateSealer } from '../../server/src/lib/crypto/sealing';
+import { FLOW_COOKIE } from '../../server/src/constants';
 import {
   ANDROID_VERIFIER,
   CALLBACK_URL,

@@ -6,8 +6,8 @@ import { createStrapi, type Core } from '@strapi/strapi';
 import request from 'supertest';
 import { TikTokEmulator, type EmulatorOptions } from '../../emulator/src';
 import { applyPlaygroundEnv, destroyKeepingListeners } from '../../demo/src/playground-app';
-import { challengeFor } from '../../server/src/pkce';
-import { FLOW_COOKIE } from '../../server/src/services/flow-cookie';
+import { challengeFor } from '../../server/src/lib/oauth/pkce';
+import { FLOW_COOKIE, PLUGIN_ID } from '../../server/src/constants';
 import { createTestDatabase } from './databases';
 
 const APP_DIR = path.resolve(__dirname, '..', '..', 'playground');
@@ -106,7 +106,7 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
     emulator,
     logs,
     env,
-    callbackUrl: strapi.plugin('tiktok-auth-mobile').service('config').callbackUrl(),
+    callbackUrl: (await strapi.plugin(PLUGIN_ID).service('status').report()).redirectUri,
     http: () => request(strapi.server.httpServer),
     close: async () => {
       await destroyKeepingListeners(strapi);

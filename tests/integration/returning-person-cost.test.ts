@@ -1,4 +1,4 @@
-import { EMAIL_INDEX } from '../../server/src/register';
+import { EMAIL_INDEX } from '../../server/src/constants';
 import { startTestApp, type TestApp } from './harness';
 
 const CONNECT = '/api/tiktok-auth-mobile/connect';

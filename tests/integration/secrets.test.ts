@@ -1,6 +1,6 @@
-import { createStateSealer } from '../../server/src/state-cookie';
-import { FLOW_COOKIE } from '../../server/src/services/flow-cookie';
-import type { TikTokTokenSuccess } from '../../server/src/tiktok-types';
+import { createStateSealer } from '../../server/src/lib/crypto/sealing';
+import { FLOW_COOKIE } from '../../server/src/constants';
+import type { TikTokTokenSuccess } from '../../server/src/lib/tiktok/types';
 import {
   ANDROID_VERIFIER,
   CALLBACK_URL,
@@ -58,8 +58,9 @@ const token = (code: string, verifier: string) =>
 /** The flow cookie's value as the browser holds it, and the PKCE verifier sealed in it. */
 const cookieSecrets = (cookie: string): string[] => {
   const value = cookie.slice(FLOW_COOKIE.length + 1);
-  const config = app.strapi.plugin('tiktok-auth-mobile').service('config');
-  const flow = createStateSealer(config.stateSecrets()).open(decodeURIComponent(value));
+  // The app sets no stateSecret: the cookie is sealed with its APP_KEYS.
+  const appKeys: string[] = app.strapi.config.get('server.app.keys');
+  const flow = createStateSealer(appKeys).open(decodeURIComponent(value));
   expect(flow).toBeDefined();
   return [value, flow!.verifier];
 };

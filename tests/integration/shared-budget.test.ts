@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import Redis from 'ioredis';
 import request from 'supertest';
-import { RATE_LIMIT_TABLE } from '../../server/src/rate-limit-store';
+import { RATE_LIMIT_TABLE } from '../../server/src/constants';
 import { startChildStrapi, type ChildStrapi } from '../support/child-strapi';
 import { TEST_DATABASE_CLIENT } from './databases';
 import { listenOnLoopback, startTestApp, type TestApp } from './harness';

@@ -1,12 +1,11 @@
 import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
 import authController from '../../server/src/controllers/auth';
-import { ROLE_UID, USER_UID } from '../../server/src/plugin-id';
+import { FLOW_COOKIE, ROLE_UID, USER_UID } from '../../server/src/constants';
 import type { StrapiUser } from '../../server/src/services/accounts';
 import type { SignInBody } from '../../server/src/services/session';
-import { challengeFor } from '../../server/src/pkce';
-import { FLOW_COOKIE } from '../../server/src/services/flow-cookie';
-import { createStateSealer, type FlowState } from '../../server/src/state-cookie';
+import { challengeFor } from '../../server/src/lib/oauth/pkce';
+import { createStateSealer, type FlowState } from '../../server/src/lib/crypto/sealing';
 import { asKoa, createFakeContext, redirectTarget, type FakeContext } from '../support/fake-koa';
 import {
   FAKE_APP_KEYS,

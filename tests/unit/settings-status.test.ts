@@ -1,10 +1,6 @@
-import { parseConfig } from '../../server/src/config/schema';
-import {
-  describeSettings,
-  redirectUriProblems,
-  settingSources,
-  type SettingStatus,
-} from '../../server/src/config/sources';
+import type { SettingStatus } from '../../contracts';
+import { parseConfig, settingSources } from '../../server/src/config/parse';
+import { describeSettings, redirectUriProblems } from '../../server/src/config/report';
 import { createFakeStrapi, FakeDb } from '../support/fake-strapi';
 import { TIKTOK_BASE_URL, tokenEndpoint, useNock, type ReplyOptions } from '../support/tiktok-nock';
 

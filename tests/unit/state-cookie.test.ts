@@ -1,10 +1,10 @@
-import { createState, createVerifier } from '../../server/src/pkce';
+import { createState, createVerifier } from '../../server/src/lib/oauth/pkce';
 import {
   MAX_SEALED_LENGTH,
   createStateSealer,
   sameState,
   type FlowState,
-} from '../../server/src/state-cookie';
+} from '../../server/src/lib/crypto/sealing';
 
 const NOW = 1_800_000_000_000;
 const FLOW: FlowState = {

@@ -1,4 +1,4 @@
-import { parseConfig } from './schema';
+import { parseConfig } from './parse';
 
 export default {
   // Defaults and env fallbacks are applied by parseConfig, so that one function decides them.
