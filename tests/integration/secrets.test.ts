@@ -1,5 +1,5 @@
 import { createStateSealer } from '../../server/src/lib/crypto/sealing';
-import { FLOW_COOKIE } from '../../server/src/constants';
+import { FLOW_COOKIE, PLUGIN_ID, ROUTE_BASE, USER_UID } from '../../server/src/constants';
 import type { TikTokTokenSuccess } from '../../server/src/lib/tiktok/types';
 import {
   ANDROID_VERIFIER,
@@ -21,8 +21,7 @@ import { expectNoSecretsIn } from './secrets';
  * Everything Strapi logs (every level, boot included) during a full run of every flow, its
  * failures included, holds no secret.
  */
-const PREFIX = '/api/tiktok-auth-mobile';
-const USERS = 'plugin::users-permissions.user';
+const PREFIX = `/api${ROUTE_BASE}`;
 
 let app: TestApp;
 const secrets: string[] = [];
@@ -34,7 +33,7 @@ beforeAll(async () => {
 
   // TikTok's tokens from a code exchange (flows B and C) never reach the test over HTTP: take
   // them where the plugin receives them.
-  const tiktok = app.strapi.plugin('tiktok-auth-mobile').service('tiktok');
+  const tiktok = app.strapi.plugin(PLUGIN_ID).service('tiktok');
   const exchangeCode = tiktok.exchangeCode.bind(tiktok);
   jest.spyOn(tiktok, 'exchangeCode').mockImplementation(async (...args: unknown[]) => {
     const token: TikTokTokenSuccess = await exchangeCode(...args);
@@ -92,7 +91,7 @@ describe('secrets in logs', () => {
 
     const bob = await connect(accessToken);
     await app.strapi.db
-      .query(USERS)
+      .query(USER_UID)
       .update({ where: { id: bob.body.user.id }, data: { blocked: true } });
     const blockedToken = app.emulator.issueAccessToken('bob');
     expect((await connect(blockedToken)).status).toBe(400);
@@ -186,7 +185,7 @@ describe('secrets in logs', () => {
     expect((await token(malformedCode, malformedVerifier)).status).toBe(400);
 
     await app.strapi.db
-      .query(USERS)
+      .query(USER_UID)
       .update({ where: { id: dave.body.user.id }, data: { blocked: true } });
     const blockedCode = issueCodeFor(app, 'dave', ANDROID_VERIFIER);
     expect((await token(blockedCode, ANDROID_VERIFIER)).status).toBe(400);
