@@ -1,6 +1,11 @@
-import { ADMIN_ROUTES, PLUGIN_ID, SETTINGS_READ_ACTION } from '../../contracts/plugin';
+import { PLUGIN_ID } from '../../contracts/plugin';
 
-export { ADMIN_ROUTES, PLUGIN_ID };
+// Shared with the admin page, so defined with the contracts.
+export {
+  ADMIN_ROUTES,
+  PLUGIN_ID,
+  SETTINGS_READ_ACTION as SETTINGS_READ,
+} from '../../contracts/plugin';
 
 /** Where Strapi keeps this plugin's merged config (`strapi.config.get(...)`). */
 export const PLUGIN_CONFIG_KEY = `plugin::${PLUGIN_ID}`;
@@ -34,9 +39,6 @@ export const RATE_LIMIT_MIDDLEWARE = `plugin::${PLUGIN_ID}.rate-limit`;
 export const FLOW_COOKIE = 'tiktok_auth_mobile_flow';
 /** users-permissions' refresh-token cookie name when its config names none. */
 export const DEFAULT_REFRESH_COOKIE = 'strapi_up_refresh';
-
-/** The admin permission that opens the settings page and its API. */
-export const SETTINGS_READ = SETTINGS_READ_ACTION;
 
 /** Registered with Strapi's admin permission system at bootstrap. */
 export const ADMIN_ACTIONS = [

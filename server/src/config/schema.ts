@@ -1,6 +1,9 @@
 import * as yup from 'yup';
 import { BASIC_SCOPE, FLOWS, RATE_LIMIT_STORES, type Flow, type PluginConfig } from './settings';
 
+// What a valid value is. Which value applies (plugin config, env, default) is settings.ts's and
+// parse.ts's business: the schema sees the merged result only.
+
 const isUrlWithScheme = (value: string, schemes?: readonly string[]): boolean => {
   try {
     const url = new URL(value);
