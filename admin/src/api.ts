@@ -1,12 +1,10 @@
-import type { StatusReport } from '../../server/src/services/status';
-import type { CredentialsCheck } from '../../server/src/services/tiktok';
+import { ADMIN_ROUTES } from '../../contracts';
 import { PLUGIN_ID } from './pluginId';
 
-export type { StatusReport, CredentialsCheck };
-export type SettingStatus = StatusReport['settings'][number];
+export type { CredentialsCheck, SettingStatus, StatusReport } from '../../contracts';
 
-/** The plugin's admin API routes (server/src/routes/admin.ts). */
+/** The plugin's admin API routes, as Strapi mounts them on the admin API. */
 export const API = {
-  status: `/${PLUGIN_ID}/status`,
-  checkCredentials: `/${PLUGIN_ID}/check-credentials`,
+  status: `/${PLUGIN_ID}${ADMIN_ROUTES.status}`,
+  checkCredentials: `/${PLUGIN_ID}${ADMIN_ROUTES.checkCredentials}`,
 };

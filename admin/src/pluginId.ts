@@ -1,6 +1,8 @@
-export const PLUGIN_ID = 'tiktok-auth-mobile';
+import { PLUGIN_ID, SETTINGS_READ_ACTION } from '../../contracts';
 
-/** Admin permissions, as registered by the server's bootstrap (server/src/permissions.ts). */
+export { PLUGIN_ID };
+
+/** Admin permissions, as the server's bootstrap registers them. */
 export const PERMISSIONS = {
-  read: [{ action: `plugin::${PLUGIN_ID}.settings.read`, subject: null }],
+  read: [{ action: SETTINGS_READ_ACTION, subject: null }],
 };

@@ -2,20 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createStrapi, type Core } from '@strapi/strapi';
-import {
-  DERIVED_SETTINGS,
-  OPTIONAL_SETTINGS,
-  REQUIRED_SETTINGS,
-} from '../../server/src/config/schema';
+import { ENV_NAMES } from '../../server/src/config/settings';
 
 /** The same path from demo/src (tests, ts-jest) and from demo/dist (the compiled CLIs). */
 const PLAYGROUND_DIR = path.resolve(__dirname, '..', '..', 'playground');
 
 /** Every variable the plugin or the playground's config reads. */
 export const PLAYGROUND_ENV_KEYS = [
-  ...Object.values(REQUIRED_SETTINGS),
-  ...Object.values(OPTIONAL_SETTINGS),
-  ...Object.values(DERIVED_SETTINGS),
+  ...ENV_NAMES,
   'HOST',
   'PORT',
   'UP_JWT_MANAGEMENT',

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { DEFAULT_PEOPLE, TikTokEmulator, type EmulatedPerson } from '../../emulator/src';
-import { PLUGIN_ID, USER_UID } from '../../server/src/plugin-id';
+import { PLUGIN_ID, USER_UID } from '../../server/src/constants';
 import { loadPlayground, type PlaygroundApp } from './playground-app';
 import { PAGE_PATHS, startWebServer, type WebServer } from './web-server';
 

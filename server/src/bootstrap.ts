@@ -1,9 +1,9 @@
 import type { Core } from '@strapi/strapi';
-import { TIKTOK_API_BASE_URL, TIKTOK_AUTHORIZE_URL, type PluginConfig } from './config/schema';
-import { MESSAGES } from './errors';
-import { ADMIN_ACTIONS } from './permissions';
-import { PLUGIN_ID } from './plugin-id';
-import { getService } from './utils/get-service';
+import { pluginConfig } from './config/runtime';
+import { TIKTOK_API_BASE_URL, TIKTOK_AUTHORIZE_URL, type PluginConfig } from './config/settings';
+import { ADMIN_ACTIONS, PLUGIN_ID } from './constants';
+import { MESSAGES } from './messages';
+import { rateLimits } from './rate-limit/budget';
 
 /** The TikTok URLs of `config` whose origin is not TikTok's own, e.g. a forgotten emulator URL. */
 const nonTikTokUrls = (config: PluginConfig) =>
@@ -24,12 +24,12 @@ const trustsAnyForwardedClaim = (strapi: Core.Strapi): boolean =>
 
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.service('admin::permission').actionProvider.registerMany(ADMIN_ACTIONS);
-  await getService(strapi, 'rateLimit').start();
+  await rateLimits(strapi).start();
   if (trustsAnyForwardedClaim(strapi)) {
     strapi.log.warn(`[${PLUGIN_ID}] ${MESSAGES.proxyTrustsAnyClaim}`);
   }
 
-  const config = getService(strapi, 'config');
+  const config = pluginConfig(strapi);
   if (process.env.NODE_ENV === 'production') {
     // Whoever answers at apiBaseUrl decides who signs in: in production it must be TikTok.
     for (const [key, value, official] of nonTikTokUrls(config.get())) {

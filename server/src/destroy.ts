@@ -1,9 +1,10 @@
 import type { Core } from '@strapi/strapi';
-import { getService } from './utils/get-service';
+import { rateLimits } from './rate-limit/budget';
+import { getService } from './services/get-service';
 
 const destroy = async ({ strapi }: { strapi: Core.Strapi }) => {
   getService(strapi, 'tiktok').close();
-  await getService(strapi, 'rateLimit').stop();
+  await rateLimits(strapi).stop();
 };
 
 export default destroy;

@@ -1,8 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { USER_UID } from './plugin-id';
-
-/** Named after users-permissions' table, in which Strapi's schema sync creates and keeps it. */
-export const EMAIL_INDEX = 'up_users_email_index';
+import { EMAIL_INDEX, USER_UID } from './constants';
 
 /**
  * Every sign-in looks users up by their pseudo-email, and users-permissions declares no index on

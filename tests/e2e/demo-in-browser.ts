@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startDemo, type DemoOptions, type DemoStack } from '../../demo/src/stack';
-import { USER_UID } from '../../server/src/plugin-id';
+import { USER_UID } from '../../server/src/constants';
 import { launchChromium } from './browser';
 
 export const ALICE_EMAIL = 'c8f1a9d2-7b1e-5c44-9a31-a11ce0000001@tiktok.com';

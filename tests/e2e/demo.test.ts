@@ -1,5 +1,5 @@
 import { BLOCKED_PERSON } from '../../demo/src/stack';
-import { USER_UID } from '../../server/src/plugin-id';
+import { USER_UID } from '../../server/src/constants';
 import { screenshot } from './browser';
 import { ALICE_EMAIL, useDemoInBrowser } from './demo-in-browser';
 

@@ -1,8 +1,10 @@
+import { IDENTITY_UID, USER_UID } from '../../server/src/constants';
 import {
   DEFAULT_ADVANCED_SETTINGS,
   setAdvancedSettings,
   startTestApp,
   type TestApp,
+  route,
 } from './harness';
 
 /**
@@ -10,9 +12,7 @@ import {
  * deleted user while sign-ups are off, and nothing left behind (not even an identity row) when
  * the default role is missing.
  */
-const USERS = 'plugin::users-permissions.user';
-const IDENTITIES = 'plugin::tiktok-auth-mobile.identity';
-const CONNECT = '/api/tiktok-auth-mobile/connect';
+const CONNECT = route('connect');
 
 let app: TestApp;
 beforeAll(async () => {
@@ -32,12 +32,12 @@ const tokenFor = (id: string) => {
 const connect = (token: string) => app.http().post(CONNECT).send({ access_token: token });
 const me = (jwt: string) => app.http().get('/api/users/me').set('Authorization', `Bearer ${jwt}`);
 const identities = (email: string) =>
-  app.strapi.db.query(IDENTITIES).count({ where: { pseudoEmail: email } });
+  app.strapi.db.query(IDENTITY_UID).count({ where: { pseudoEmail: email } });
 
 describe('accounts', () => {
   it('with one account per email off, creates a separate tiktok user and never signs into the local one', async () => {
     await setAdvancedSettings(app.strapi, { unique_email: false });
-    const local = await app.strapi.db.query(USERS).create({
+    const local = await app.strapi.db.query(USER_UID).create({
       data: {
         username: 'shared-local',
         email: 'shared-union@tiktok.com',
@@ -59,14 +59,14 @@ describe('accounts', () => {
   it('refuses a deleted user as a new person while sign-ups are off', async () => {
     const token = tokenFor('gone');
     const first = await connect(token);
-    await app.strapi.documents(USERS).delete({ documentId: first.body.user.documentId });
+    await app.strapi.documents(USER_UID).delete({ documentId: first.body.user.documentId });
     await setAdvancedSettings(app.strapi, { allow_register: false });
 
     const again = await connect(app.emulator.issueAccessToken('gone'));
     expect(again.status).toBe(400);
     expect(again.body.error.message).toBe('Register action is actually not available.');
     expect(
-      await app.strapi.db.query(USERS).count({ where: { email: 'gone-union@tiktok.com' } })
+      await app.strapi.db.query(USER_UID).count({ where: { email: 'gone-union@tiktok.com' } })
     ).toBe(0);
   });
 
@@ -76,7 +76,7 @@ describe('accounts', () => {
     expect(response.status).toBe(400);
     expect(response.body.error.message).toBe('Impossible to find the default role');
     expect(
-      await app.strapi.db.query(USERS).count({ where: { email: 'roleless2-union@tiktok.com' } })
+      await app.strapi.db.query(USER_UID).count({ where: { email: 'roleless2-union@tiktok.com' } })
     ).toBe(0);
     expect(await identities('roleless2-union@tiktok.com')).toBe(0);
   });
@@ -84,7 +84,7 @@ describe('accounts', () => {
   it('gives a blocked user no token even when refused repeatedly and concurrently', async () => {
     const first = await connect(tokenFor('stopped'));
     await app.strapi.db
-      .query(USERS)
+      .query(USER_UID)
       .update({ where: { id: first.body.user.id }, data: { blocked: true } });
     const attempts = await Promise.all(
       Array.from({ length: 5 }, () => connect(app.emulator.issueAccessToken('stopped')))

@@ -1,3 +1,4 @@
+import { ROLE_UID, SETTINGS_READ, USER_UID } from '../../server/src/constants';
 import {
   ADMIN_API,
   getWithToken,
@@ -6,9 +7,15 @@ import {
   createAdmin,
   superAdminToken,
 } from './admin-users';
-import { CALLBACK_URL, REDIRECT_APP_URL, STRAPI_URL, startTestApp, type TestApp } from './harness';
+import {
+  CALLBACK_URL,
+  REDIRECT_APP_URL,
+  STRAPI_URL,
+  startTestApp,
+  type TestApp,
+  route,
+} from './harness';
 
-const SETTINGS_READ = 'plugin::tiktok-auth-mobile.settings.read';
 const STATE_SECRET = 'state-secret-that-must-never-leave-the-server';
 
 describe('admin settings API on a configured Strapi', () => {
@@ -74,15 +81,15 @@ describe('admin settings API on a configured Strapi', () => {
         id: 'A',
         available: true,
         needs: [],
-        routes: ['GET /api/tiktok-auth-mobile/callback', 'POST /api/tiktok-auth-mobile/connect'],
+        routes: [`GET ${route('callback')}`, `POST ${route('connect')}`],
       },
       {
         id: 'B',
         available: true,
         needs: [],
-        routes: ['GET /api/tiktok-auth-mobile/authorize', 'GET /api/tiktok-auth-mobile/callback'],
+        routes: [`GET ${route('authorize')}`, `GET ${route('callback')}`],
       },
-      { id: 'C', available: true, needs: [], routes: ['POST /api/tiktok-auth-mobile/token'] },
+      { id: 'C', available: true, needs: [], routes: [`POST ${route('token')}`] },
     ]);
 
     expect(response.text).not.toContain(app.emulator.clientSecret);
@@ -96,11 +103,11 @@ describe('admin settings API on a configured Strapi', () => {
     const startedAt = new Date().toISOString();
     const signIn = await app
       .http()
-      .post('/api/tiktok-auth-mobile/connect')
+      .post(route('connect'))
       .send({ access_token: app.emulator.issueAccessToken('alice') });
     expect(signIn.status).toBe(200);
     // Another provider's user is not a TikTok user.
-    await app.strapi.db.query('plugin::users-permissions.user').create({
+    await app.strapi.db.query(USER_UID).create({
       data: { username: 'local-user', email: 'local@example.com', provider: 'local' },
     });
 
@@ -136,9 +143,9 @@ describe('admin settings API on a configured Strapi', () => {
 
   it('answers 401 without a token and to a users-permissions (content API) JWT', async () => {
     const authenticated = await app.strapi.db
-      .query('plugin::users-permissions.role')
+      .query(ROLE_UID)
       .findOne({ where: { type: 'authenticated' } });
-    const user = await app.strapi.db.query('plugin::users-permissions.user').create({
+    const user = await app.strapi.db.query(USER_UID).create({
       data: {
         username: 'api-user',
         email: 'api-user@example.com',

@@ -1,3 +1,4 @@
+import { ADMIN_ROUTES, PLUGIN_ID } from '../../server/src/constants';
 import { randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import type { TestApp } from './harness';
@@ -51,8 +52,8 @@ export const adminToken = async (app: TestApp, login: AdminLogin): Promise<strin
 
 /** The plugin's admin API routes (server/src/routes/admin.ts). */
 export const ADMIN_API = {
-  status: '/tiktok-auth-mobile/status',
-  checkCredentials: '/tiktok-auth-mobile/check-credentials',
+  status: `/${PLUGIN_ID}${ADMIN_ROUTES.status}`,
+  checkCredentials: `/${PLUGIN_ID}${ADMIN_ROUTES.checkCredentials}`,
 };
 
 export const getWithToken = (app: TestApp, path: string, token?: string) => {

@@ -1,4 +1,4 @@
-import { authorizeAt, callbackRedirect, startTestApp, type TestApp } from './harness';
+import { authorizeAt, callbackRedirect, startTestApp, type TestApp, route } from './harness';
 
 /** Boot-time behaviour: each case needs its own Strapi, so this file boots three times. */
 
@@ -21,10 +21,10 @@ describe('missing settings', () => {
   });
 
   it.each([
-    ['GET', '/api/tiktok-auth-mobile/callback?code=abc&scopes=user.info.basic'],
-    ['POST', '/api/tiktok-auth-mobile/connect'],
-    ['GET', '/api/tiktok-auth-mobile/authorize?state=s'],
-    ['POST', '/api/tiktok-auth-mobile/token'],
+    ['GET', `${route('callback')}?code=abc&scopes=user.info.basic`],
+    ['POST', route('connect')],
+    ['GET', `${route('authorize')}?state=s`],
+    ['POST', route('token')],
   ])('%s %s answers a 500 naming exactly the missing ones', async (method, path) => {
     const response =
       method === 'GET'

@@ -1,8 +1,9 @@
+import { IDENTITY_UID, USER_UID } from '../../server/src/constants';
 import request from 'supertest';
 import { startChildStrapi, type ChildStrapi } from '../support/child-strapi';
 import { TikTokProxy } from '../support/tiktok-proxy';
 import { TEST_DATABASE_CLIENT } from './databases';
-import { listenOnLoopback, startTestApp, type TestApp } from './harness';
+import { listenOnLoopback, startTestApp, type TestApp, route } from './harness';
 
 /**
  * Simultaneous first sign-ins of one new person create exactly one user, on the database of this
@@ -10,9 +11,7 @@ import { listenOnLoopback, startTestApp, type TestApp } from './harness';
  * "TikTok" holds every user-info answer until all the sign-ins have asked, so that they all reach
  * the database together instead of one after the other.
  */
-const USERS = 'plugin::users-permissions.user';
-const IDENTITIES = 'plugin::tiktok-auth-mobile.identity';
-const CONNECT = '/api/tiktok-auth-mobile/connect';
+const CONNECT = route('connect');
 const SIMULTANEOUS = 50;
 const SAME_NAME = 20;
 
@@ -45,7 +44,7 @@ const expectDistinctUsernames = async (
   expect(responses.map((response) => response.status)).toEqual(responses.map(() => 200));
   const ids = responses.map((response) => response.body.user.id as number);
   expect(new Set(ids).size).toBe(responses.length);
-  const users = (await app.strapi.db.query(USERS).findMany({ where: { id: { $in: ids } } })) as {
+  const users = (await app.strapi.db.query(USER_UID).findMany({ where: { id: { $in: ids } } })) as {
     username: string;
   }[];
   const usernames = users.map((user) => user.username);
@@ -81,9 +80,9 @@ const expectOneUser = async (
   expect(responses.map((response) => response.status)).toEqual(responses.map(() => 200));
   const ids = new Set(responses.map((response) => response.body.user.id));
   expect(ids.size).toBe(1);
-  const users = await app.strapi.db.query(USERS).findMany({ where: { email } });
+  const users = await app.strapi.db.query(USER_UID).findMany({ where: { email } });
   expect(users.map((user: { id: number }) => user.id)).toEqual([...ids]);
-  expect(await app.strapi.db.query(IDENTITIES).count({ where: { pseudoEmail: email } })).toBe(1);
+  expect(await app.strapi.db.query(IDENTITY_UID).count({ where: { pseudoEmail: email } })).toBe(1);
   return users[0] as { id: number; documentId: string };
 };
 
@@ -114,8 +113,8 @@ describe(`first sign-in on ${TEST_DATABASE_CLIENT}`, () => {
     const [first] = await signInAll([url], tokens.slice(0, 1), proxy);
     const deleted = await expectOneUser(app, email, [first]);
     // What the admin's content manager does.
-    await app.strapi.documents(USERS).delete({ documentId: deleted.documentId });
-    expect(await app.strapi.db.query(USERS).count({ where: { email } })).toBe(0);
+    await app.strapi.documents(USER_UID).delete({ documentId: deleted.documentId });
+    expect(await app.strapi.db.query(USER_UID).count({ where: { email } })).toBe(0);
 
     const fresh = await expectOneUser(app, email, await signInAll([url], tokens.slice(1), proxy));
     expect(fresh.id).not.toBe(deleted.id);

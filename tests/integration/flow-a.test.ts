@@ -1,3 +1,4 @@
+import { ROLE_UID, USER_UID } from '../../server/src/constants';
 import {
   CALLBACK_URL,
   DEFAULT_ADVANCED_SETTINGS,
@@ -8,12 +9,11 @@ import {
   setAdvancedSettings,
   startTestApp,
   type TestApp,
+  route,
 } from './harness';
 
-const USERS = 'plugin::users-permissions.user';
-const ROLES = 'plugin::users-permissions.role';
-const CONNECT = '/api/tiktok-auth-mobile/connect';
-const CALLBACK = '/api/tiktok-auth-mobile/callback';
+const CONNECT = route('connect');
+const CALLBACK = route('callback');
 
 let app: TestApp;
 
@@ -43,7 +43,8 @@ const tokenForNewPerson = (id: string, displayName: string) => {
   });
   return app.emulator.issueAccessToken(id);
 };
-const usersWithEmail = (email: string) => app.strapi.db.query(USERS).findMany({ where: { email } });
+const usersWithEmail = (email: string) =>
+  app.strapi.db.query(USER_UID).findMany({ where: { email } });
 describe('Flow A: /callback then /connect', () => {
   it('signs a new person in end to end and the JWT is accepted by /api/users/me', async () => {
     const fromTikTok = await authorizeAt(app, 'alice', { state: 'app-state 1/2' });
@@ -76,7 +77,7 @@ describe('Flow A: /callback then /connect', () => {
     expect(me.body).toMatchObject({ id: user.id, email: user.email });
 
     const row = await app.strapi.db
-      .query(USERS)
+      .query(USER_UID)
       .findOne({ where: { id: user.id }, populate: ['role'] });
     expect(row.role.type).toBe('authenticated');
   });
@@ -89,7 +90,7 @@ describe('Flow A: /callback then /connect', () => {
     const { jwt } = (await connect({ access_token: accessToken })).body;
 
     const logged = app.logs.map((line) => line.message).join('\n');
-    expect(logged).toContain('/api/tiktok-auth-mobile/callback?code=%5Bredacted%5D');
+    expect(logged).toContain(`${route('callback')}?code=%5Bredacted%5D`);
     for (const secret of [code, accessToken, app.emulator.clientSecret, jwt]) {
       expect(typeof secret).toBe('string');
       expect(logged).not.toContain(secret);
@@ -112,7 +113,7 @@ describe('Flow A: /callback then /connect', () => {
   });
 
   it('gives a unique username when the TikTok name is taken', async () => {
-    await app.strapi.db.query(USERS).create({
+    await app.strapi.db.query(USER_UID).create({
       data: {
         username: 'Glitch Free',
         email: 'someone@example.com',
@@ -261,7 +262,7 @@ describe('/connect errors', () => {
   });
 
   it('never logs into an account of another provider that owns the pseudo-email', async () => {
-    const local = await app.strapi.db.query(USERS).create({
+    const local = await app.strapi.db.query(USER_UID).create({
       data: {
         username: 'local-owner',
         email: 'owned-union@tiktok.com',
@@ -282,20 +283,20 @@ describe('/connect errors', () => {
   it('refuses a blocked user and issues no token', async () => {
     const first = await connect({ access_token: app.emulator.issueAccessToken('bob') });
     await app.strapi.db
-      .query(USERS)
+      .query(USER_UID)
       .update({ where: { id: first.body.user.id }, data: { blocked: true } });
     const blocked = await connect({ access_token: app.emulator.issueAccessToken('bob') });
     expectError(blocked, 400, 'Your account has been blocked by an administrator');
     expect(blocked.body).not.toHaveProperty('jwt');
     await app.strapi.db
-      .query(USERS)
+      .query(USER_UID)
       .update({ where: { id: first.body.user.id }, data: { blocked: false } });
   });
 
   it('gives a clear error and creates nothing when the default role is missing', async () => {
     await setAdvancedSettings(app.strapi, { default_role: 'no-such-role' });
     expect(
-      await app.strapi.db.query(ROLES).findOne({ where: { type: 'no-such-role' } })
+      await app.strapi.db.query(ROLE_UID).findOne({ where: { type: 'no-such-role' } })
     ).toBeNull();
 
     expectError(

@@ -1,6 +1,6 @@
-import { challengeFor } from '../../server/src/pkce';
-import { createStateSealer } from '../../server/src/state-cookie';
-import { FLOW_COOKIE } from '../../server/src/services/flow-cookie';
+import { challengeFor } from '../../server/src/lib/oauth/pkce';
+import { createStateSealer } from '../../server/src/lib/crypto/sealing';
+import { FLOW_COOKIE, ROUTE_BASE, USER_UID } from '../../server/src/constants';
 import {
   ANDROID_VERIFIER,
   CALLBACK_URL,
@@ -18,9 +18,8 @@ import {
   type TestApp,
 } from './harness';
 
-const BASE = '/api/tiktok-auth-mobile';
+const BASE = `/api${ROUTE_BASE}`;
 const TOKEN_PATH = '/v2/oauth/token/';
-const USERS = 'plugin::users-permissions.user';
 
 const usersMe = (app: TestApp, jwt: string) =>
   app.http().get('/api/users/me').set('Authorization', `Bearer ${jwt}`);
@@ -61,7 +60,7 @@ describe('with the default options', () => {
     it('keeps state and verifier in a sealed, httpOnly, Lax, Secure cookie limited to the plugin', async () => {
       const { tiktok, setCookie, cookie } = await startFlowB(app, '?state=app-state');
       const attributes = setCookie.toLowerCase();
-      expect(attributes).toContain('path=/api/tiktok-auth-mobile;');
+      expect(attributes).toContain(`path=/api${ROUTE_BASE};`);
       expect(attributes).toContain('httponly');
       expect(attributes).toContain('samesite=lax');
       expect(attributes).toContain('secure');
@@ -263,7 +262,7 @@ describe('with the default options', () => {
         .send({ access_token: app.emulator.issueAccessToken('alice') });
       expect(viaToken.body.user.id).toBe(viaConnect.body.user.id);
       const sameEmail = await app.strapi.db
-        .query(USERS)
+        .query(USER_UID)
         .count({ where: { email: viaToken.body.user.email } });
       expect(sameEmail).toBe(1);
     });
@@ -335,7 +334,7 @@ describe('with the default options', () => {
         redirect_uri: CALLBACK_URL,
       });
       await app.strapi.db
-        .query(USERS)
+        .query(USER_UID)
         .update({ where: { id: first.body.user.id }, data: { blocked: true } });
       try {
         const again = await token({
@@ -347,7 +346,7 @@ describe('with the default options', () => {
         expect(again.body).not.toHaveProperty('jwt');
       } finally {
         await app.strapi.db
-          .query(USERS)
+          .query(USER_UID)
           .update({ where: { id: first.body.user.id }, data: { blocked: false } });
       }
     });
@@ -394,7 +393,7 @@ describe('with redirectWith strapi_jwt, refresh sessions and an allow-list', () 
     });
     expect(app.emulator.callCount(TOKEN_PATH)).toBe(exchanges);
     expect(
-      await app.strapi.db.query(USERS).count({ where: { email: 'b0b-union-id-2@tiktok.com' } })
+      await app.strapi.db.query(USER_UID).count({ where: { email: 'b0b-union-id-2@tiktok.com' } })
     ).toBe(0);
   });
 

@@ -6,14 +6,17 @@ import { createStrapi, type Core } from '@strapi/strapi';
 import request from 'supertest';
 import { TikTokEmulator, type EmulatorOptions } from '../../emulator/src';
 import { applyPlaygroundEnv, destroyKeepingListeners } from '../../demo/src/playground-app';
-import { challengeFor } from '../../server/src/pkce';
-import { FLOW_COOKIE } from '../../server/src/services/flow-cookie';
+import { challengeFor } from '../../server/src/lib/oauth/pkce';
+import { FLOW_COOKIE, PLUGIN_ID, ROUTE_BASE, ROUTES } from '../../server/src/constants';
 import { createTestDatabase } from './databases';
 
 const APP_DIR = path.resolve(__dirname, '..', '..', 'playground');
 export const REDIRECT_APP_URL = 'https://app.example.com/auth/tiktok?from=strapi';
 export const STRAPI_URL = 'https://api.example.com';
-export const CALLBACK_URL = `${STRAPI_URL}/api/tiktok-auth-mobile/callback`;
+/** The path of one of the plugin's routes under `apiPrefix` (Strapi's `api.rest.prefix`). */
+export const route = (name: keyof typeof ROUTES, apiPrefix = '/api') =>
+  `${apiPrefix}${ROUTE_BASE}${ROUTES[name]}`;
+export const CALLBACK_URL = `${STRAPI_URL}${route('callback')}`;
 // Verifier lengths of TikTok's SDKs: Android makes 32 characters, iOS 43.
 export const ANDROID_VERIFIER = 'AbCdEfGhIjKlMnOpQrStUvWxYz012345';
 export const IOS_VERIFIER = 'iOS-verifier_with.all~the-allowed_chars.0123';
@@ -106,7 +109,7 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
     emulator,
     logs,
     env,
-    callbackUrl: strapi.plugin('tiktok-auth-mobile').service('config').callbackUrl(),
+    callbackUrl: (await strapi.plugin(PLUGIN_ID).service('status').report()).redirectUri,
     http: () => request(strapi.server.httpServer),
     close: async () => {
       await destroyKeepingListeners(strapi);
@@ -228,7 +231,7 @@ export const flowCookieOf = (setCookie: string[] | string | undefined): string =
 
 /** Flow B's first step: `GET /authorize` (with `query`, e.g. `?state=…`), as a browser opens it. */
 export const startFlowB = async (app: TestApp, query = ''): Promise<StartedFlowB> => {
-  const response = await app.http().get(`/api/tiktok-auth-mobile/authorize${query}`);
+  const response = await app.http().get(`${route('authorize')}${query}`);
   expect(response.status).toBe(302);
   const setCookie = flowCookieOf(response.headers['set-cookie']);
   return {

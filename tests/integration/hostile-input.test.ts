@@ -1,3 +1,4 @@
+import { ROUTE_BASE, USER_UID } from '../../server/src/constants';
 import type { Response } from 'supertest';
 import {
   CALLBACK_URL,
@@ -29,7 +30,7 @@ interface RouteUnderTest {
   baseBody?: Record<string, unknown>;
 }
 
-const PREFIX = '/api/tiktok-auth-mobile';
+const PREFIX = `/api${ROUTE_BASE}`;
 
 const ROUTES: Record<string, RouteUnderTest> = {
   authorize: {
@@ -295,7 +296,7 @@ describe('hostile input', () => {
   );
 
   it('left no user behind and Strapi still serves sign-ins', async () => {
-    expect(await app.strapi.db.query('plugin::users-permissions.user').count()).toBe(0);
+    expect(await app.strapi.db.query(USER_UID).count()).toBe(0);
     const response = await app
       .http()
       .post(`${PREFIX}/connect`)

@@ -1,4 +1,4 @@
-import { startTestApp, type TestApp } from './harness';
+import { startTestApp, type TestApp, route } from './harness';
 
 /** A production boot whose TikTok URLs are not TikTok's (an emulator left configured) warns loudly. */
 let app: TestApp;
@@ -30,7 +30,7 @@ it('warns once for each TikTok URL that points elsewhere, naming the key', () =>
 it('still boots and serves the routes', async () => {
   const response = await app
     .http()
-    .post('/api/tiktok-auth-mobile/connect')
+    .post(route('connect'))
     .send({ access_token: app.emulator.issueAccessToken('alice') });
   expect(response.status).toBe(200);
 });

@@ -1,6 +1,6 @@
 import net, { type AddressInfo } from 'node:net';
 import request from 'supertest';
-import { listenOnLoopback, startTestApp, type TestApp } from './harness';
+import { listenOnLoopback, startTestApp, type TestApp, route } from './harness';
 
 /**
  * The shared store failing (here: a Redis that is not there) neither opens the gate nor closes
@@ -41,7 +41,7 @@ it('limits each client in memory while the store is down, and warns once without
   const statuses: number[] = [];
   for (let index = 0; index < 3 * MAX; index += 1) {
     const response = await request(url)
-      .post('/api/tiktok-auth-mobile/connect')
+      .post(route('connect'))
       .send({ access_token: `act.store-down-${index}` });
     statuses.push(response.status);
   }

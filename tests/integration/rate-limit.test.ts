@@ -8,6 +8,7 @@ import {
   listenOnLoopback,
   startTestApp,
   type TestApp,
+  route,
 } from './harness';
 
 /**
@@ -17,10 +18,10 @@ import {
  */
 const MAX = 10;
 const BURST = 300;
-const CONNECT = '/api/tiktok-auth-mobile/connect';
-const CALLBACK = '/api/tiktok-auth-mobile/callback?code=junk&scopes=user.info.basic';
-const TOKEN = '/api/tiktok-auth-mobile/token';
-const AUTHORIZE = '/api/tiktok-auth-mobile/authorize';
+const CONNECT = route('connect');
+const CALLBACK = `${route('callback')}?code=junk&scopes=user.info.basic`;
+const TOKEN = route('token');
+const AUTHORIZE = route('authorize');
 
 let app: TestApp;
 let url: string;
@@ -97,7 +98,7 @@ describe('per-client rate limit on the routes that call TikTok', () => {
     const codes = Array.from({ length: 20 }, () => `code.${randomBytes(16).toString('hex')}`);
     for (const code of codes) {
       const response = await request(url)
-        .get(`/api/tiktok-auth-mobile/callback?code=${code}&scopes=user.info.basic&state=s1`)
+        .get(`${route('callback')}?code=${code}&scopes=user.info.basic&state=s1`)
         .set('X-Forwarded-For', '203.0.113.7');
       expect(response.status).toBe(302);
       const toApp = new URL(response.headers.location).searchParams;

@@ -5,6 +5,7 @@ import {
   callbackRedirect,
   startTestApp,
   type TestApp,
+  route,
 } from './harness';
 
 /**
@@ -31,7 +32,7 @@ const fragmentParams = (url: URL) => new URLSearchParams(url.hash.slice(1));
 
 describe('options', () => {
   it('derives the redirect URI from STRAPI_URL and the changed API prefix', () => {
-    expect(app.callbackUrl).toBe(`${STRAPI_URL}/v1/tiktok-auth-mobile/callback`);
+    expect(app.callbackUrl).toBe(`${STRAPI_URL}${route('callback', '/v1')}`);
   });
 
   it('delivers the token in the fragment, keeping the app URL query as it is', async () => {
@@ -46,10 +47,7 @@ describe('options', () => {
 
   it('names the user after the TikTok username when the profile scope is granted', async () => {
     const token = app.emulator.issueAccessToken('alice', ['user.info.basic', 'user.info.profile']);
-    const response = await app
-      .http()
-      .post('/v1/tiktok-auth-mobile/connect')
-      .send({ access_token: token });
+    const response = await app.http().post(route('connect', '/v1')).send({ access_token: token });
     expect(response.status).toBe(200);
     expect(response.body.user.username).toBe('alice.tiktok');
   });
@@ -57,10 +55,7 @@ describe('options', () => {
   it('falls back to the basic fields when the person did not grant the profile scope', async () => {
     const calls = app.emulator.callCount('/v2/user/info/');
     const token = app.emulator.issueAccessToken('bob', ['user.info.basic']);
-    const response = await app
-      .http()
-      .post('/v1/tiktok-auth-mobile/connect')
-      .send({ access_token: token });
+    const response = await app.http().post(route('connect', '/v1')).send({ access_token: token });
     expect(response.status).toBe(200);
     expect(response.body.user.username).toBe('Bob 100% Real');
     expect(app.emulator.callCount('/v2/user/info/')).toBe(calls + 2);
@@ -72,7 +67,7 @@ describe("jwtManagement: 'refresh'", () => {
     const token = app.emulator.issueAccessToken('alice', ['user.info.basic']);
     const response = await app
       .http()
-      .post('/v1/tiktok-auth-mobile/connect')
+      .post(route('connect', '/v1'))
       .set('User-Agent', 'TikTokAuthTest/1.0 (iPhone; iOS 18.0)')
       .send({ access_token: token, deviceId: 'device-1' });
     expect(response.status).toBe(200);
@@ -97,7 +92,7 @@ describe("jwtManagement: 'refresh'", () => {
     const token = app.emulator.issueAccessToken('alice', ['user.info.basic']);
     const response = await app
       .http()
-      .post('/v1/tiktok-auth-mobile/connect')
+      .post(route('connect', '/v1'))
       .set('x-strapi-refresh-cookie', 'httpOnly')
       .send({ access_token: token });
     expect(response.status).toBe(200);

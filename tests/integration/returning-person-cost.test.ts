@@ -1,7 +1,7 @@
-import { EMAIL_INDEX } from '../../server/src/register';
-import { startTestApp, type TestApp } from './harness';
+import { EMAIL_INDEX, USER_UID } from '../../server/src/constants';
+import { startTestApp, type TestApp, route } from './harness';
 
-const CONNECT = '/api/tiktok-auth-mobile/connect';
+const CONNECT = route('connect');
 
 interface IndexInfo {
   name: string;
@@ -62,7 +62,7 @@ describe('what a returning person costs the database', () => {
   // Only SQLite's planner is predictable on a table this small; the others may prefer a scan.
   if (!process.env.TEST_DATABASE_URL) {
     it('finds the person through that index on SQLite, not by scanning the users table', async () => {
-      const [user] = await app.strapi.db.query('plugin::users-permissions.user').findMany({
+      const [user] = await app.strapi.db.query(USER_UID).findMany({
         where: { provider: 'tiktok' },
         limit: 1,
       });

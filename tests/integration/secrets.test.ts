@@ -1,6 +1,6 @@
-import { createStateSealer } from '../../server/src/state-cookie';
-import { FLOW_COOKIE } from '../../server/src/services/flow-cookie';
-import type { TikTokTokenSuccess } from '../../server/src/tiktok-types';
+import { createStateSealer } from '../../server/src/lib/crypto/sealing';
+import { FLOW_COOKIE, PLUGIN_ID, ROUTE_BASE, USER_UID } from '../../server/src/constants';
+import type { TikTokTokenSuccess } from '../../server/src/lib/tiktok/types';
 import {
   ANDROID_VERIFIER,
   CALLBACK_URL,
@@ -21,8 +21,7 @@ import { expectNoSecretsIn } from './secrets';
  * Everything Strapi logs (every level, boot included) during a full run of every flow, its
  * failures included, holds no secret.
  */
-const PREFIX = '/api/tiktok-auth-mobile';
-const USERS = 'plugin::users-permissions.user';
+const PREFIX = `/api${ROUTE_BASE}`;
 
 let app: TestApp;
 const secrets: string[] = [];
@@ -34,7 +33,7 @@ beforeAll(async () => {
 
   // TikTok's tokens from a code exchange (flows B and C) never reach the test over HTTP: take
   // them where the plugin receives them.
-  const tiktok = app.strapi.plugin('tiktok-auth-mobile').service('tiktok');
+  const tiktok = app.strapi.plugin(PLUGIN_ID).service('tiktok');
   const exchangeCode = tiktok.exchangeCode.bind(tiktok);
   jest.spyOn(tiktok, 'exchangeCode').mockImplementation(async (...args: unknown[]) => {
     const token: TikTokTokenSuccess = await exchangeCode(...args);
@@ -58,8 +57,9 @@ const token = (code: string, verifier: string) =>
 /** The flow cookie's value as the browser holds it, and the PKCE verifier sealed in it. */
 const cookieSecrets = (cookie: string): string[] => {
   const value = cookie.slice(FLOW_COOKIE.length + 1);
-  const config = app.strapi.plugin('tiktok-auth-mobile').service('config');
-  const flow = createStateSealer(config.stateSecrets()).open(decodeURIComponent(value));
+  // The app sets no stateSecret: the cookie is sealed with its APP_KEYS.
+  const appKeys: string[] = app.strapi.config.get('server.app.keys');
+  const flow = createStateSealer(appKeys).open(decodeURIComponent(value));
   expect(flow).toBeDefined();
   return [value, flow!.verifier];
 };
@@ -91,7 +91,7 @@ describe('secrets in logs', () => {
 
     const bob = await connect(accessToken);
     await app.strapi.db
-      .query(USERS)
+      .query(USER_UID)
       .update({ where: { id: bob.body.user.id }, data: { blocked: true } });
     const blockedToken = app.emulator.issueAccessToken('bob');
     expect((await connect(blockedToken)).status).toBe(400);
@@ -185,7 +185,7 @@ describe('secrets in logs', () => {
     expect((await token(malformedCode, malformedVerifier)).status).toBe(400);
 
     await app.strapi.db
-      .query(USERS)
+      .query(USER_UID)
       .update({ where: { id: dave.body.user.id }, data: { blocked: true } });
     const blockedCode = issueCodeFor(app, 'dave', ANDROID_VERIFIER);
     expect((await token(blockedCode, ANDROID_VERIFIER)).status).toBe(400);

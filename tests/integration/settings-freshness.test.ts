@@ -9,13 +9,14 @@ import {
   startTestApp,
   tokenForNewPerson,
   type TestApp,
+  route,
 } from './harness';
 
 /**
  * users-permissions' advanced settings apply to the very next sign-in, whoever changed them: this
  * process, another Strapi process sharing the database, or SQL run straight on the database.
  */
-const CONNECT = '/api/tiktok-auth-mobile/connect';
+const CONNECT = route('connect');
 const REGISTER_DISABLED = 'Register action is actually not available.';
 
 let sequence = 0;

@@ -1,10 +1,10 @@
 import { randomInt } from 'node:crypto';
 import Redis from 'ioredis';
 import request from 'supertest';
-import { RATE_LIMIT_TABLE } from '../../server/src/rate-limit-store';
+import { RATE_LIMIT_TABLE } from '../../server/src/constants';
 import { startChildStrapi, type ChildStrapi } from '../support/child-strapi';
 import { TEST_DATABASE_CLIENT } from './databases';
-import { listenOnLoopback, startTestApp, type TestApp } from './harness';
+import { listenOnLoopback, startTestApp, type TestApp, route } from './harness';
 
 /**
  * Several Strapi processes are one system: the per-client budget and TikTok's own "slow down"
@@ -15,7 +15,7 @@ import { listenOnLoopback, startTestApp, type TestApp } from './harness';
 const MAX = 10;
 const JUNK_CALLS = 120;
 const SIGN_INS = 40;
-const CONNECT = '/api/tiktok-auth-mobile/connect';
+const CONNECT = route('connect');
 const USER_INFO = '/v2/user/info/';
 const MESSAGE = 'TikTok asked this app to slow down, please try again later.';
 // Just over the interval at which an instance reads a pause set by another one.

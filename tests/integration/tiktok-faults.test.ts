@@ -1,3 +1,4 @@
+import { IDENTITY_UID, USER_UID } from '../../server/src/constants';
 import { FAULTS, TikTokProxy, afterTheExchange, type Behaviour } from '../support/tiktok-proxy';
 import {
   CALLBACK_URL,
@@ -6,6 +7,7 @@ import {
   issueCodeFor,
   startTestApp,
   type TestApp,
+  route,
 } from './harness';
 
 /**
@@ -14,8 +16,6 @@ import {
  * configured timeout, and nothing is half created.
  */
 const TIMEOUT_MS = 1000;
-const USERS = 'plugin::users-permissions.user';
-const IDENTITIES = 'plugin::tiktok-auth-mobile.identity';
 
 let app: TestApp;
 let proxy: TikTokProxy;
@@ -45,8 +45,8 @@ const arrange = async (fault: Fault) => {
 };
 
 const counts = async () => ({
-  users: await app.strapi.db.query(USERS).count(),
-  identities: await app.strapi.db.query(IDENTITIES).count(),
+  users: await app.strapi.db.query(USER_UID).count(),
+  identities: await app.strapi.db.query(IDENTITY_UID).count(),
 });
 
 const reason = (pattern: string) =>
@@ -116,14 +116,14 @@ const expectClearFailure = async (
 const token = (code: string) =>
   app
     .http()
-    .post('/api/tiktok-auth-mobile/token')
+    .post(route('token'))
     .send({ code, code_verifier: IOS_VERIFIER, redirect_uri: CALLBACK_URL });
 
 describe.each(FAULT_CASES)('TikTok fault: %s', (_name, fault, userInfoMessage, exchangeMessage) => {
   it('POST /connect answers a clear 400 and creates nothing', async () => {
     await arrange(fault);
     await expectClearFailure(
-      () => app.http().post('/api/tiktok-auth-mobile/connect').send({ access_token: 'act.any' }),
+      () => app.http().post(route('connect')).send({ access_token: 'act.any' }),
       userInfoMessage
     );
   });
@@ -149,7 +149,7 @@ describe.each(FAULT_CASES)('TikTok fault: %s', (_name, fault, userInfoMessage, e
     await arrange(fault);
     const response = await app
       .http()
-      .get('/api/tiktok-auth-mobile/callback?code=any-code&scopes=user.info.basic&state=s1');
+      .get(`${route('callback')}?code=any-code&scopes=user.info.basic&state=s1`);
     expect(response.status).toBe(302);
     expect(response.headers.location.startsWith(`${REDIRECT_APP_URL}&`)).toBe(true);
     const params = new URL(response.headers.location).searchParams;
@@ -163,7 +163,7 @@ describe('after every fault', () => {
   it('still signs people in once TikTok is back, through the same connection pool', async () => {
     const response = await app
       .http()
-      .post('/api/tiktok-auth-mobile/connect')
+      .post(route('connect'))
       .send({ access_token: app.emulator.issueAccessToken('alice') });
     expect(response.status).toBe(200);
     expect(response.body.user.email).toBe('c8f1a9d2-7b1e-5c44-9a31-a11ce0000001@tiktok.com');

@@ -6,6 +6,7 @@ import {
   listenOnLoopback,
   startTestApp,
   type TestApp,
+  route,
 } from './harness';
 
 /**
@@ -31,7 +32,7 @@ afterAll(async () => {
 
 const connect = () =>
   request(url)
-    .post('/api/tiktok-auth-mobile/connect')
+    .post(route('connect'))
     .send({ access_token: app.emulator.issueAccessToken('alice') });
 
 const expectTikTokRefusal = (
@@ -77,7 +78,7 @@ describe("TikTok's 429 on the token endpoint", () => {
       const before = app.emulator.callCount(TOKEN);
       const token = () =>
         request(url)
-          .post('/api/tiktok-auth-mobile/token')
+          .post(route('token'))
           .send({
             code: issueCodeFor(app, 'alice', IOS_VERIFIER),
             code_verifier: IOS_VERIFIER,
@@ -88,7 +89,7 @@ describe("TikTok's 429 on the token endpoint", () => {
       for (const response of responses) expectTikTokRefusal(response, 60);
 
       const callback = await request(url).get(
-        `/api/tiktok-auth-mobile/callback?code=code.paused&scopes=user.info.basic&state=s2`
+        `${route('callback')}?code=code.paused&scopes=user.info.basic&state=s2`
       );
       expect(callback.status).toBe(302);
       const toApp = new URL(callback.headers.location).searchParams;

@@ -1,19 +1,12 @@
 import type { Core } from '@strapi/strapi';
 import services from '../../server/src/services';
-import { IDENTITY_UID, PLUGIN_CONFIG_KEY, PLUGIN_ID, USER_UID } from '../../server/src/plugin-id';
-import {
-  DERIVED_SETTINGS,
-  OPTIONAL_SETTINGS,
-  REQUIRED_SETTINGS,
-} from '../../server/src/config/schema';
-import type { Service, ServiceName } from '../../server/src/utils/get-service';
+import { IDENTITY_UID, PLUGIN_CONFIG_KEY, PLUGIN_ID, USER_UID } from '../../server/src/constants';
+import { pluginConfig } from '../../server/src/config/runtime';
+import { ENV_NAMES } from '../../server/src/config/settings';
+import type { Service, ServiceName } from '../../server/src/services/get-service';
 
 /** Every env variable the plugin falls back to: cleared while a fake builds its config. */
-export const PLUGIN_ENV_NAMES: readonly string[] = [
-  ...Object.values(REQUIRED_SETTINGS),
-  ...Object.values(OPTIONAL_SETTINGS),
-  ...Object.values(DERIVED_SETTINGS),
-];
+export const PLUGIN_ENV_NAMES: readonly string[] = ENV_NAMES;
 
 export type Env = Record<string, string | undefined>;
 
@@ -257,6 +250,8 @@ export const createFakeStrapi = (options: FakeStrapiOptions = {}): FakeStrapi =>
         : undefined,
   };
   const strapi = fake as unknown as Core.Strapi;
+  // The plugin parses its config (env included) once per Strapi, on first use: here, under `env`.
+  withPluginEnv(options.env ?? {}, () => pluginConfig(strapi));
 
   const loggedText = () =>
     Object.values(log)

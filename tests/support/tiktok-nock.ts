@@ -3,7 +3,7 @@ import type {
   TikTokTokenSuccess,
   TikTokUser,
   TikTokUserInfoResponse,
-} from '../../server/src/tiktok-types';
+} from '../../server/src/lib/tiktok/types';
 
 /** A made-up TikTok origin: nock answers for it, nothing real is ever contacted. */
 export const TIKTOK_BASE_URL = 'https://tiktok.test';

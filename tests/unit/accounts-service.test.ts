@@ -1,7 +1,7 @@
 import { errors } from '@strapi/utils';
 import { usernameBase, usernameCandidates } from '../../server/src/services/accounts';
-import { IDENTITY_UID, ROLE_UID, USER_UID } from '../../server/src/plugin-id';
-import type { TikTokUser } from '../../server/src/tiktok-types';
+import { IDENTITY_UID, ROLE_UID, USER_UID } from '../../server/src/constants';
+import type { TikTokUser } from '../../server/src/lib/tiktok/types';
 import { rejectionOf } from '../support/errors';
 import { createFakeStrapi, type Row } from '../support/fake-strapi';
 

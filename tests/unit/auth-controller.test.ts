@@ -1,12 +1,11 @@
 import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
 import authController from '../../server/src/controllers/auth';
-import { ROLE_UID, USER_UID } from '../../server/src/plugin-id';
+import { FLOW_COOKIE, ROLE_UID, ROUTE_BASE, ROUTES, USER_UID } from '../../server/src/constants';
 import type { StrapiUser } from '../../server/src/services/accounts';
 import type { SignInBody } from '../../server/src/services/session';
-import { challengeFor } from '../../server/src/pkce';
-import { FLOW_COOKIE } from '../../server/src/services/flow-cookie';
-import { createStateSealer, type FlowState } from '../../server/src/state-cookie';
+import { challengeFor } from '../../server/src/lib/oauth/pkce';
+import { createStateSealer, type FlowState } from '../../server/src/lib/crypto/sealing';
 import { asKoa, createFakeContext, redirectTarget, type FakeContext } from '../support/fake-koa';
 import {
   FAKE_APP_KEYS,
@@ -212,7 +211,7 @@ describe('auth controller: callback', () => {
     expect(token.requests[0].form).toEqual(
       expect.objectContaining({
         code: 'code-1',
-        redirect_uri: `${STRAPI_URL}/api/tiktok-auth-mobile/callback`,
+        redirect_uri: `${STRAPI_URL}/api${ROUTE_BASE}${ROUTES.callback}`,
       })
     );
     expect(token.requests[0].form).not.toHaveProperty('code_verifier');
@@ -222,7 +221,7 @@ describe('auth controller: callback', () => {
     const token = tokenEndpoint({ status: 200, body: tokenSuccess() });
     await callback({ code: 'code-1', scopes: 'user.info.basic' }, { apiPrefix: '/v2/' });
     expect(token.requests[0].form.redirect_uri).toBe(
-      `${STRAPI_URL}/v2/tiktok-auth-mobile/callback`
+      `${STRAPI_URL}/v2${ROUTE_BASE}${ROUTES.callback}`
     );
   });
 
@@ -389,7 +388,7 @@ describe('auth controller: authorize (Flow B)', () => {
       httpOnly: true,
       secure: true,
       sameSite: 'lax',
-      path: '/api/tiktok-auth-mobile',
+      path: `/api${ROUTE_BASE}`,
       overwrite: true,
       maxAge: 600_000,
     });
@@ -421,11 +420,11 @@ describe('auth controller: authorize (Flow B)', () => {
     expect(target.searchParams.get('lang')).toBe('en');
     expect(target.searchParams.get('scope')).toBe('user.info.basic,user.info.profile');
     expect(target.searchParams.get('redirect_uri')).toBe(
-      'http://127.0.0.1:1337/v1/tiktok-auth-mobile/callback'
+      `http://127.0.0.1:1337/v1${ROUTE_BASE}${ROUTES.callback}`
     );
     expect(ctx.cookies.set.mock.calls[0][2]).toMatchObject({
       secure: false,
-      path: '/v1/tiktok-auth-mobile',
+      path: `/v1${ROUTE_BASE}`,
       maxAge: 120_000,
     });
     expect(ctx.cookies.secure).toBeUndefined();
@@ -474,7 +473,7 @@ describe('auth controller: callback after /authorize', () => {
     expect(ctx.cookies.set).toHaveBeenCalledWith(
       FLOW_COOKIE,
       null,
-      expect.objectContaining({ path: '/api/tiktok-auth-mobile', httpOnly: true })
+      expect.objectContaining({ path: `/api${ROUTE_BASE}`, httpOnly: true })
     );
   });
 
@@ -617,7 +616,7 @@ describe('auth controller: flows turned off, and the login CSRF of strapi_jwt', 
 
 describe('auth controller: token (Flow C)', () => {
   const VERIFIER = 'i'.repeat(43);
-  const CALLBACK = `${STRAPI_URL}/api/tiktok-auth-mobile/callback`;
+  const CALLBACK = `${STRAPI_URL}/api${ROUTE_BASE}${ROUTES.callback}`;
 
   const token = async (body: unknown, options?: FakeStrapiOptions) => {
     const { controller, signIn } = setup(options);

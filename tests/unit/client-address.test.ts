@@ -1,4 +1,4 @@
-import { addressKey, clientKey } from '../../server/src/client-address';
+import { addressKey, clientKey } from '../../server/src/lib/http/client-key';
 
 const ctxWith = (ip: string, remoteAddress?: string) => ({
   request: { ip },

@@ -1,10 +1,5 @@
-import {
-  ConfigError,
-  missingSettings,
-  parseConfig,
-  type PluginConfig,
-  type RequiredEnvName,
-} from '../../server/src/config/schema';
+import { ConfigError, missingSettings, parseConfig } from '../../server/src/config/parse';
+import type { PluginConfig, RequiredEnvName } from '../../server/src/config/settings';
 import { thrownBy } from '../support/errors';
 
 type Env = Record<string, string | undefined>;

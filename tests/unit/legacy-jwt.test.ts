@@ -1,6 +1,6 @@
 import jwt from 'jsonwebtoken';
 import type { Core } from '@strapi/strapi';
-import legacyJwt from '../../server/src/services/legacy-jwt';
+import { legacyJwt } from '../../server/src/services/session/legacy-jwt';
 
 // users-permissions' own jwt service (from its public server entry): the reference to match.
 const usersPermissions = require('@strapi/plugin-users-permissions/strapi-server') as () => {
@@ -28,7 +28,7 @@ const setup = (customIssue?: (stock: Issue) => Issue) => {
     customIssue ? customIssue(stock.issue.bind(stock)) : stock.issue.bind(stock)
   );
   const service = { issue };
-  return { config, stock, usersPermissionsIssue: issue, signer: legacyJwt({ strapi }) };
+  return { config, stock, usersPermissionsIssue: issue, signer: legacyJwt(strapi) };
 };
 
 describe('legacy-mode JWT', () => {

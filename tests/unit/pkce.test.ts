@@ -1,4 +1,9 @@
-import { VERIFIER_PATTERN, challengeFor, createState, createVerifier } from '../../server/src/pkce';
+import {
+  VERIFIER_PATTERN,
+  challengeFor,
+  createState,
+  createVerifier,
+} from '../../server/src/lib/oauth/pkce';
 
 describe('PKCE as TikTok does it', () => {
   it('makes the challenge the lower-case hex SHA-256 of the verifier (FIPS 180-2 vector)', () => {

@@ -1,4 +1,4 @@
-import { appRedirectUrl, type Delivery } from '../../server/src/redirect';
+import { appRedirectUrl, type Delivery } from '../../server/src/lib/http/redirect';
 
 type Params = Record<string, string | undefined>;
 

@@ -1,10 +1,13 @@
-import { parseConfig } from '../../server/src/config/schema';
+import type { SettingStatus } from '../../contracts';
 import {
-  describeSettings,
-  redirectUriProblems,
-  settingSources,
-  type SettingStatus,
-} from '../../server/src/config/sources';
+  CORE_STORE_UID,
+  LAST_SIGN_IN_KEY,
+  ROUTE_BASE,
+  ROUTES,
+  USER_UID,
+} from '../../server/src/constants';
+import { parseConfig, settingSources } from '../../server/src/config/parse';
+import { describeSettings, redirectUriProblems } from '../../server/src/config/report';
 import { createFakeStrapi, FakeDb } from '../support/fake-strapi';
 import { TIKTOK_BASE_URL, tokenEndpoint, useNock, type ReplyOptions } from '../support/tiktok-nock';
 
@@ -12,7 +15,7 @@ type Env = Record<string, string | undefined>;
 
 const SECRET = 'client-SECRET-never-shown';
 const STATE_SECRET = 'state-SECRET-never-shown-0123456789abcdef';
-const CALLBACK = 'https://api.example.com/api/tiktok-auth-mobile/callback';
+const CALLBACK = `https://api.example.com/api${ROUTE_BASE}${ROUTES.callback}`;
 const REQUIRED = {
   clientKey: 'client-key',
   clientSecret: SECRET,
@@ -247,8 +250,6 @@ describe('tiktok service: checkCredentials', () => {
 });
 
 describe('status service: last sign-in', () => {
-  const STORE = 'strapi::core-store';
-  const KEY = 'plugin_tiktok-auth-mobile_last-sign-in';
   const statusOf = (db: FakeDb) =>
     createFakeStrapi({ db, pluginConfig: REQUIRED }).service('status');
 
@@ -258,12 +259,14 @@ describe('status service: last sign-in', () => {
     expect((await status.report()).users).toEqual({ count: 0, lastSignInAt: null });
 
     await status.recordSignIn(new Date('2026-01-01T10:00:00.000Z'));
-    expect(db.rows(STORE)).toHaveLength(1);
+    expect(db.rows(CORE_STORE_UID)).toHaveLength(1);
     // A copy, as two simultaneous first sign-ins on two instances can each create one.
-    db.seed(STORE, [{ key: KEY, value: JSON.stringify('2026-01-01T09:00:00.000Z') }]);
+    db.seed(CORE_STORE_UID, [
+      { key: LAST_SIGN_IN_KEY, value: JSON.stringify('2026-01-01T09:00:00.000Z') },
+    ]);
     await status.recordSignIn(new Date('2026-01-02T10:00:00.000Z'));
 
-    expect(db.rows(STORE).map((row) => row.value)).toEqual([
+    expect(db.rows(CORE_STORE_UID).map((row) => row.value)).toEqual([
       JSON.stringify('2026-01-02T10:00:00.000Z'),
       JSON.stringify('2026-01-02T10:00:00.000Z'),
     ]);
@@ -273,7 +276,7 @@ describe('status service: last sign-in', () => {
   it('writes at most once a minute, so sign-ins cost no write on the hot path', async () => {
     const db = new FakeDb();
     const status = statusOf(db);
-    const updates = jest.spyOn(db.query(STORE), 'updateMany');
+    const updates = jest.spyOn(db.query(CORE_STORE_UID), 'updateMany');
     await status.recordSignIn(new Date('2026-01-01T10:00:00.000Z'));
     await status.recordSignIn(new Date('2026-01-01T10:00:59.999Z'));
     expect(updates).toHaveBeenCalledTimes(1);
@@ -284,17 +287,15 @@ describe('status service: last sign-in', () => {
 
   it('counts only users whose provider is tiktok', async () => {
     const db = new FakeDb();
-    db.seed('plugin::users-permissions.user', [
-      { provider: 'tiktok' },
-      { provider: 'tiktok' },
-      { provider: 'local' },
-    ]);
+    db.seed(USER_UID, [{ provider: 'tiktok' }, { provider: 'tiktok' }, { provider: 'local' }]);
     expect((await statusOf(db).report()).users.count).toBe(2);
   });
 
   it('never fails a sign-in over the record: a database error is a warning', async () => {
     const db = new FakeDb();
-    jest.spyOn(db.query(STORE), 'updateMany').mockRejectedValue(new Error('database is locked'));
+    jest
+      .spyOn(db.query(CORE_STORE_UID), 'updateMany')
+      .mockRejectedValue(new Error('database is locked'));
     const fake = createFakeStrapi({ db, pluginConfig: REQUIRED });
     await expect(fake.service('status').recordSignIn()).resolves.toBeUndefined();
     expect(fake.log.warn).toHaveBeenCalledWith(

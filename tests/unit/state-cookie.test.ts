@@ -1,10 +1,11 @@
-import { createState, createVerifier } from '../../server/src/pkce';
+import { FLOW_COOKIE, ROUTE_BASE } from '../../server/src/constants';
+import { createState, createVerifier } from '../../server/src/lib/oauth/pkce';
 import {
   MAX_SEALED_LENGTH,
   createStateSealer,
   sameState,
   type FlowState,
-} from '../../server/src/state-cookie';
+} from '../../server/src/lib/crypto/sealing';
 
 const NOW = 1_800_000_000_000;
 const FLOW: FlowState = {
@@ -107,11 +108,10 @@ describe('sealed size of an app state', () => {
   });
 
   it('a value of the longest length leaves a cookie of name, value and attributes under 4096 bytes', () => {
-    const attributes =
-      '; path=/api/tiktok-auth-mobile; expires=Thu, 01 Jan 2026 00:00:00 GMT; samesite=lax; secure; httponly';
-    expect(
-      `tiktok_auth_mobile_flow=${'x'.repeat(MAX_SEALED_LENGTH)}${attributes}`.length
-    ).toBeLessThan(4096);
+    const attributes = `; path=/api${ROUTE_BASE}; expires=Thu, 01 Jan 2026 00:00:00 GMT; samesite=lax; secure; httponly`;
+    expect(`${FLOW_COOKIE}=${'x'.repeat(MAX_SEALED_LENGTH)}${attributes}`.length).toBeLessThan(
+      4096
+    );
   });
 });
 

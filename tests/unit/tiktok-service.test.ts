@@ -1,3 +1,4 @@
+import { ROUTE_BASE, ROUTES } from '../../server/src/constants';
 import net, { type AddressInfo } from 'node:net';
 import nock from 'nock';
 import { errors } from '@strapi/utils';
@@ -23,7 +24,7 @@ useNock();
 const SECRET = 'client-SECRET-never-logged';
 const ACCESS_TOKEN = 'act.ACCESS-never-logged';
 const CODE = 'CODE-never-logged';
-const REDIRECT_URI = 'https://api.example.com/api/tiktok-auth-mobile/callback';
+const REDIRECT_URI = `https://api.example.com/api${ROUTE_BASE}${ROUTES.callback}`;
 const TIMEOUT_MS = 200;
 const PROFILE_SCOPES = ['user.info.basic', 'user.info.profile'];
 

@@ -1,7 +1,8 @@
-import { parseConfig } from './schema';
+import { parseConfig } from './parse';
 
 export default {
-  // Defaults and env fallbacks are applied by parseConfig, so that one function decides them.
+  // Env fallbacks and defaults come from the settings table (settings.ts), applied by parseConfig
+  // alone: Strapi's own merge of `default` would be a second precedence.
   default: {},
   validator(config: unknown) {
     parseConfig(config, process.env);

@@ -1,117 +1,8 @@
 import * as yup from 'yup';
+import { BASIC_SCOPE, FLOWS, RATE_LIMIT_STORES, type Flow, type PluginConfig } from './settings';
 
-/** The four settings the plugin cannot work without, with the env variable each falls back to. */
-export const REQUIRED_SETTINGS = {
-  clientKey: 'CLIENT_KEY',
-  clientSecret: 'CLIENT_SECRET',
-  redirectAppUrl: 'REDIRECT_APP_URL',
-  strapiUrl: 'STRAPI_URL',
-} as const;
-
-/** Optional settings and their env fallbacks; every one has a safe default below. */
-export const OPTIONAL_SETTINGS = {
-  scopes: 'TIKTOK_SCOPES',
-  identityField: 'TIKTOK_IDENTITY_FIELD',
-  emailDomain: 'TIKTOK_EMAIL_DOMAIN',
-  tokenDelivery: 'TIKTOK_TOKEN_DELIVERY',
-  apiBaseUrl: 'TIKTOK_API_BASE_URL',
-  timeoutMs: 'TIKTOK_TIMEOUT_MS',
-  authorizeUrl: 'TIKTOK_AUTHORIZE_URL',
-  redirectWith: 'TIKTOK_REDIRECT_WITH',
-  allowedRedirectUris: 'TIKTOK_ALLOWED_REDIRECT_URIS',
-  stateTtlSeconds: 'TIKTOK_STATE_TTL_SECONDS',
-  rateLimitWindowMs: 'TIKTOK_RATE_LIMIT_WINDOW_MS',
-  rateLimitMax: 'TIKTOK_RATE_LIMIT_MAX',
-  flows: 'TIKTOK_FLOWS',
-  rateLimitStore: 'TIKTOK_RATE_LIMIT_STORE',
-} as const;
-
-/** Optional settings without a default: unset means "derive it" or "unused" (see each field). */
-export const DERIVED_SETTINGS = {
-  stateSecret: 'TIKTOK_STATE_SECRET',
-  rateLimitRedisUrl: 'TIKTOK_RATE_LIMIT_REDIS_URL',
-} as const;
-
-export type RequiredSetting = keyof typeof REQUIRED_SETTINGS;
-export type RequiredEnvName = (typeof REQUIRED_SETTINGS)[RequiredSetting];
-type OptionalSetting = keyof typeof OPTIONAL_SETTINGS;
-
-export const BASIC_SCOPE = 'user.info.basic';
-
-/**
- * The sign-in flows, named after the route each one is built on: `connect` is Flow A (`/callback`
- * without a flow cookie, then `/connect`), `authorize` Flow B (`/authorize`, then `/callback` with
- * its cookie), `token` Flow C (`/token`).
- */
-export const FLOWS = ['connect', 'authorize', 'token'] as const;
-export type Flow = (typeof FLOWS)[number];
-export const TIKTOK_API_BASE_URL = 'https://open.tiktokapis.com';
-export const TIKTOK_AUTHORIZE_URL = 'https://www.tiktok.com/v2/auth/authorize/';
-
-export const DEFAULTS = {
-  scopes: [BASIC_SCOPE],
-  identityField: 'union_id',
-  emailDomain: 'tiktok.com',
-  tokenDelivery: 'query',
-  apiBaseUrl: TIKTOK_API_BASE_URL,
-  timeoutMs: 8000,
-  authorizeUrl: TIKTOK_AUTHORIZE_URL,
-  redirectWith: 'tiktok_token',
-  // Empty means: only the plugin's own callback URL (known once `strapiUrl` is).
-  allowedRedirectUris: [],
-  stateTtlSeconds: 600,
-  // 30 requests a minute per client: several sign-ins even behind a shared (NAT) address, while
-  // one client alone cannot spend more than 5% of TikTok's default 600 calls a minute per app.
-  rateLimitWindowMs: 60000,
-  rateLimitMax: 30,
-  flows: FLOWS,
-  // The database Strapi already uses: every instance of the app shares it, with nothing to set up.
-  rateLimitStore: 'database',
-} as const;
-
-export const RATE_LIMIT_STORES = ['database', 'redis', 'memory'] as const;
-
-export interface PluginConfig {
-  /** Unset values are `undefined`; the routes refuse to run until all four are set. */
-  clientKey?: string;
-  clientSecret?: string;
-  redirectAppUrl?: string;
-  strapiUrl?: string;
-  /** Scopes the app asks TikTok for; they decide which user-info fields are requested. */
-  scopes: string[];
-  /** Which TikTok id makes the pseudo-email `${id}@${emailDomain}`. */
-  identityField: 'union_id' | 'open_id';
-  emailDomain: string;
-  /** Where the callback puts its values in the app redirect: `?…` or `#…`. */
-  tokenDelivery: 'query' | 'fragment';
-  /** TikTok's API origin; pointed at a local emulator in development and tests. */
-  apiBaseUrl: string;
-  /** Deadline of each call to TikTok, from the request to the end of the body, in milliseconds. */
-  timeoutMs: number;
-  /** TikTok's authorize page, where `/authorize` sends the browser. */
-  authorizeUrl: string;
-  /** What the callback hands the app: TikTok's access token (Flow A) or a Strapi session. */
-  redirectWith: 'tiktok_token' | 'strapi_jwt';
-  /** `redirect_uri` values `/token` accepts; empty means only the plugin's own callback URL. */
-  allowedRedirectUris: string[];
-  /** Lifetime of the `/authorize` state cookie, in seconds. */
-  stateTtlSeconds: number;
-  /** Key material for the state cookie; unset means derived from Strapi's `APP_KEYS`. */
-  stateSecret?: string;
-  /** Length of one client's rate-limit window on the routes that call TikTok, in milliseconds. */
-  rateLimitWindowMs: number;
-  /** Requests one client may make per window on those routes; 0 turns the limit off. */
-  rateLimitMax: number;
-  /** The flows this app uses; the routes of the others answer 403. */
-  flows: Flow[];
-  /**
-   * Where the budget (and TikTok's own back-off) is kept: Strapi's database, Redis, or this
-   * process's memory (a single instance only).
-   */
-  rateLimitStore: (typeof RATE_LIMIT_STORES)[number];
-  /** The Redis server of `rateLimitStore: 'redis'`, e.g. redis://127.0.0.1:6379. */
-  rateLimitRedisUrl?: string;
-}
+// What a valid value is. Which value applies (plugin config, env, default) is settings.ts's and
+// parse.ts's business: the schema sees the merged result only.
 
 const isUrlWithScheme = (value: string, schemes?: readonly string[]): boolean => {
   try {
@@ -145,7 +36,7 @@ const httpUrl = (key: string, normalize?: (value: string) => string) =>
     value === undefined ? true : isUrlWithScheme(value, ['http:', 'https:'])
   );
 
-const schema = yup
+export const schema = yup
   .object({
     clientKey: text('clientKey').max(256, 'clientKey is too long'),
     clientSecret: text('clientSecret').max(512, 'clientSecret is too long'),
@@ -243,61 +134,3 @@ const schema = yup
   })
   .noUnknown(true, ({ unknown }) => `unknown key(s): ${unknown}`)
   .strict(false);
-
-export class ConfigError extends Error {
-  constructor(problems: string[]) {
-    super(`invalid configuration: ${problems.join('; ')}`);
-    this.name = 'ConfigError';
-  }
-}
-
-type Env = Record<string, string | undefined>;
-
-export const isBlank = (value: unknown) => value === undefined || value === null || value === '';
-
-/** A comma-separated env value (or config string) becomes a list; arrays pass through. */
-const toList = (value: unknown) =>
-  typeof value === 'string'
-    ? value
-        .split(',')
-        .map((part) => part.trim())
-        .filter(Boolean)
-    : value;
-
-/**
- * Merges the plugin config with its env fallbacks and validates the result. Throws a
- * `ConfigError` naming every malformed key; values are never echoed, as some are secrets.
- */
-export const parseConfig = (raw: unknown, env: Env): PluginConfig => {
-  const given: Record<string, unknown> =
-    raw && typeof raw === 'object' ? { ...(raw as Record<string, unknown>) } : {};
-  const merged: Record<string, unknown> = { ...given };
-
-  const fallbacks: Record<string, string> = {
-    ...REQUIRED_SETTINGS,
-    ...OPTIONAL_SETTINGS,
-    ...DERIVED_SETTINGS,
-  };
-  for (const [key, envName] of Object.entries(fallbacks)) {
-    if (isBlank(merged[key])) merged[key] = isBlank(env[envName]) ? undefined : env[envName];
-  }
-  for (const key of Object.keys(OPTIONAL_SETTINGS) as OptionalSetting[]) {
-    if (isBlank(merged[key])) merged[key] = DEFAULTS[key];
-  }
-  merged.scopes = toList(merged.scopes);
-  merged.allowedRedirectUris = toList(merged.allowedRedirectUris);
-  merged.flows = toList(merged.flows);
-
-  try {
-    return schema.validateSync(merged, { abortEarly: false, stripUnknown: false }) as PluginConfig;
-  } catch (error) {
-    if (error instanceof yup.ValidationError) throw new ConfigError(error.errors);
-    throw error;
-  }
-};
-
-/** The env names of the required settings that are unset, in the spec's order. */
-export const missingSettings = (config: PluginConfig): RequiredEnvName[] =>
-  (Object.keys(REQUIRED_SETTINGS) as RequiredSetting[])
-    .filter((key) => isBlank(config[key]))
-    .map((key) => REQUIRED_SETTINGS[key]);

@@ -1,14 +1,17 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
-import { BASIC_SCOPE, type Flow } from '../config/schema';
-import { MESSAGES, retryAfterOf } from '../errors';
-import { RATE_LIMITED } from '../middlewares/rate-limit';
-import { challengeFor, createState, createVerifier } from '../pkce';
-import { appRedirectUrl } from '../redirect';
-import { sameState } from '../state-cookie';
-import { PLUGIN_ID } from '../plugin-id';
-import { getService } from '../utils/get-service';
+import { pluginConfig } from '../config/runtime';
+import { BASIC_SCOPE, type Flow } from '../config/settings';
+import { PLUGIN_ID } from '../constants';
+import { sameState } from '../lib/crypto/sealing';
+import { appRedirectUrl } from '../lib/http/redirect';
+import { challengeFor, createState, createVerifier } from '../lib/oauth/pkce';
+import { MESSAGES } from '../messages';
+import { RATE_LIMITED } from '../middlewares/rate-limit-guard';
+import { retryAfterOf } from '../rate-limit/refusals';
+import { getService } from '../services/get-service';
+import { flowCookie } from './flow-cookie';
 import {
   readAccessToken,
   readAppState,
@@ -24,7 +27,7 @@ const MAX_DESCRIPTION_LENGTH = 500;
 type AppParams = Record<string, string | undefined>;
 
 const auth = ({ strapi }: { strapi: Core.Strapi }) => {
-  const settings = () => getService(strapi, 'config');
+  const settings = () => pluginConfig(strapi);
 
   /** Answers the spec's 500 when a required setting is unset; true when the route may go on. */
   const ensureConfigured = (ctx: Context): boolean => {
@@ -81,7 +84,7 @@ const auth = ({ strapi }: { strapi: Core.Strapi }) => {
     ctx: Context,
     query: CallbackQuery | undefined
   ): Promise<AppParams> => {
-    const started = getService(strapi, 'flowCookie').take(ctx);
+    const started = flowCookie(strapi).take(ctx);
     if (started && !isOn('authorize')) return { error: MESSAGES.flowDisabled('authorize') };
     if (started && !started.flow) return { error: MESSAGES.flowExpired };
     const refusal = started ? undefined : cookielessRefusal();
@@ -124,7 +127,7 @@ const auth = ({ strapi }: { strapi: Core.Strapi }) => {
       const appState = readAppState(ctx.query);
       const verifier = createVerifier();
       const state = createState();
-      getService(strapi, 'flowCookie').start(ctx, { state, verifier, appState });
+      flowCookie(strapi).start(ctx, { state, verifier, appState });
 
       const target = new URL(config.authorizeUrl);
       target.searchParams.set('client_key', config.clientKey!);

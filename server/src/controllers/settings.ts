@@ -1,8 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
-import { MESSAGES } from '../errors';
-import { getService } from '../utils/get-service';
+import { pluginConfig } from '../config/runtime';
+import { MESSAGES } from '../messages';
+import { getService } from '../services/get-service';
 
 /** The admin settings page's API: read-only health of the configuration, and a TikTok check. */
 const settings = ({ strapi }: { strapi: Core.Strapi }) => ({
@@ -13,7 +14,7 @@ const settings = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** `POST /tiktok-auth-mobile/check-credentials` (admin API). */
   async checkCredentials(ctx: Context) {
-    const config = getService(strapi, 'config');
+    const config = pluginConfig(strapi);
     const missing = config.missing();
     if (missing.length > 0) throw new errors.ApplicationError(MESSAGES.unsetVariables(missing));
     ctx.body = { data: await getService(strapi, 'tiktok').checkCredentials(config.callbackUrl()!) };

@@ -1,7 +1,7 @@
 import * as yup from 'yup';
 import { errors } from '@strapi/utils';
-import { MESSAGES } from '../errors';
-import { VERIFIER_PATTERN } from '../pkce';
+import { VERIFIER_PATTERN } from '../lib/oauth/pkce';
+import { MESSAGES } from '../messages';
 
 // TikTok's tokens and codes are well under these; the caps keep junk from reaching TikTok.
 const MAX_TOKEN_LENGTH = 2048;

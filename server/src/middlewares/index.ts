@@ -1,3 +1,4 @@
-import rateLimit from './rate-limit';
+import rateLimitGuard from './rate-limit-guard';
 
-export default { 'rate-limit': rateLimit };
+// Routes name it `plugin::tiktok-auth-mobile.rate-limit` (RATE_LIMIT_MIDDLEWARE).
+export default { 'rate-limit': rateLimitGuard };

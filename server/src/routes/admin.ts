@@ -1,4 +1,4 @@
-import { SETTINGS_READ } from '../permissions';
+import { ADMIN_ROUTES, SETTINGS_READ } from '../constants';
 
 // Admin API routes: Strapi mounts them under `/tiktok-auth-mobile` on the admin API, behind the
 // admin's own authentication; the permission decides which admin roles may use them.
@@ -14,13 +14,13 @@ export default {
   routes: [
     {
       method: 'GET' as const,
-      path: '/status',
+      path: ADMIN_ROUTES.status,
       handler: 'settings.status',
       config: canReadSettings,
     },
     {
       method: 'POST' as const,
-      path: '/check-credentials',
+      path: ADMIN_ROUTES.checkCredentials,
       handler: 'settings.checkCredentials',
       config: canReadSettings,
     },

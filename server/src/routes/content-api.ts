@@ -1,4 +1,4 @@
-import { PLUGIN_ID } from '../plugin-id';
+import { RATE_LIMIT_MIDDLEWARE, ROUTES } from '../constants';
 
 // Public by design (auth: false): the person is not signed in yet, and the app's Public role
 // needs no change. Strapi mounts these under `${api.rest.prefix}/tiktok-auth-mobile`.
@@ -10,31 +10,41 @@ export const publicRoute = { auth: false as const, policies: [] };
  */
 export const tiktokCallingRoute = {
   ...publicRoute,
-  middlewares: [`plugin::${PLUGIN_ID}.rate-limit`],
+  middlewares: [RATE_LIMIT_MIDDLEWARE],
 };
 
 /** `/callback` answers every outcome, a refusal included, with a redirect to the app. */
 const callbackRoute = {
   ...publicRoute,
-  middlewares: [{ name: `plugin::${PLUGIN_ID}.rate-limit`, config: { redirects: true } }],
+  middlewares: [{ name: RATE_LIMIT_MIDDLEWARE, config: { redirects: true } }],
 };
 
 export default {
   type: 'content-api' as const,
   routes: [
-    { method: 'GET' as const, path: '/authorize', handler: 'auth.authorize', config: publicRoute },
     {
       method: 'GET' as const,
-      path: '/callback',
+      path: ROUTES.authorize,
+      handler: 'auth.authorize',
+      config: publicRoute,
+    },
+    {
+      method: 'GET' as const,
+      path: ROUTES.callback,
       handler: 'auth.callback',
       config: callbackRoute,
     },
     {
       method: 'POST' as const,
-      path: '/connect',
+      path: ROUTES.connect,
       handler: 'auth.connect',
       config: tiktokCallingRoute,
     },
-    { method: 'POST' as const, path: '/token', handler: 'auth.token', config: tiktokCallingRoute },
+    {
+      method: 'POST' as const,
+      path: ROUTES.token,
+      handler: 'auth.token',
+      config: tiktokCallingRoute,
+    },
   ],
 };

@@ -1,10 +1,11 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { errors } from '@strapi/utils';
 import type { Core } from '@strapi/strapi';
-import { MESSAGES } from '../errors';
-import { PLUGIN_ID, PROVIDER, ROLE_UID, USER_UID } from '../plugin-id';
-import type { TikTokUser } from '../tiktok-types';
-import { getService } from '../utils/get-service';
+import { pluginConfig } from '../config/runtime';
+import { PLUGIN_ID, PROVIDER, ROLE_UID, USER_UID } from '../constants';
+import type { TikTokUser } from '../lib/tiktok/types';
+import { MESSAGES } from '../messages';
+import { getService } from './get-service';
 
 /** A users-permissions user row as the database query API returns it. */
 export interface StrapiUser {
@@ -55,7 +56,7 @@ export function* usernameCandidates(base: string, minLength: number): Generator<
 }
 
 const accounts = ({ strapi }: { strapi: Core.Strapi }) => {
-  const config = getService(strapi, 'config').get();
+  const config = pluginConfig(strapi).get();
   const users = () => strapi.db.query(USER_UID);
 
   /**

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { IDENTITY_UID, PROVIDER, USER_UID } from '../plugin-id';
+import { IDENTITY_UID, PROVIDER, USER_UID } from '../constants';
 import type { StrapiUser } from './accounts';
 
 // Each attempt ends in a created user, the winner's user, a removed stale claim or a username

@@ -1,23 +1,21 @@
+import type { Core } from '@strapi/strapi';
 import accounts from './accounts';
-import config from './config';
-import flowCookie from './flow-cookie';
 import identities from './identities';
-import legacyJwt from './legacy-jwt';
 import login from './login';
-import rateLimit from './rate-limit';
 import session from './session';
 import status from './status';
 import tiktok from './tiktok';
 
+/**
+ * The plugin's public services: what an app may call (`strapi.plugin('tiktok-auth-mobile')
+ * .service(name)`) or replace through its extensions. The rest (config, the flow cookie, the
+ * rate-limit budget, the legacy JWT signer) are internal modules an app cannot reach.
+ */
 export default {
   accounts,
-  config,
-  flowCookie,
   identities,
-  legacyJwt,
   login,
-  rateLimit,
   session,
   status,
   tiktok,
-};
+} satisfies Record<string, (deps: { strapi: Core.Strapi }) => object>;

@@ -1,8 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
-import { MESSAGES } from '../errors';
-import { getService } from '../utils/get-service';
+import { MESSAGES } from '../messages';
+import { getService } from './get-service';
 import type { SignInBody } from './session';
 import type { CodeExchange } from './tiktok';
 

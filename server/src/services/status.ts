@@ -1,53 +1,31 @@
 import type { Core } from '@strapi/strapi';
-import { describeSettings, type SettingStatus } from '../config/sources';
-import { OPTIONAL_SETTINGS, type Flow, type RequiredEnvName } from '../config/schema';
-import { PLUGIN_CONFIG_KEY, PLUGIN_ID, PROVIDER, USER_UID } from '../plugin-id';
-import { getService } from '../utils/get-service';
+import type { FlowStatus, StatusReport } from '../../../contracts/status';
+import { describeSettings } from '../config/report';
+import { pluginConfig } from '../config/runtime';
+import { SETTINGS, type Flow } from '../config/settings';
+import {
+  CORE_STORE_UID,
+  LAST_SIGN_IN_KEY,
+  PLUGIN_CONFIG_KEY,
+  PLUGIN_ID,
+  PROVIDER,
+  ROUTES,
+  USER_UID,
+} from '../constants';
 import { userInfoFields } from './tiktok';
 
-const CORE_STORE_UID = 'strapi::core-store';
-// strapi.store()'s key format, so that `strapi.store({ type: 'plugin', name, key })` reads it too.
-const LAST_SIGN_IN_KEY = `plugin_${PLUGIN_ID}_last-sign-in`;
-
-export interface FlowStatus {
-  id: 'A' | 'B' | 'C';
-  routes: string[];
-  available: boolean;
-  /** What the flow still needs: env names of unset settings, or the state cookie's key. */
-  needs: string[];
-}
-
-export interface StatusReport {
-  settings: SettingStatus[];
-  /** The settings every flow needs that are unset, by env name. */
-  missing: readonly RequiredEnvName[];
-  /** The redirect URI to register at TikTok; null until `strapiUrl` is set. */
-  redirectUri: string | null;
-  /** `redirect_uri` values `POST /token` accepts. */
-  tokenRedirectUris: string[];
-  scopes: string[];
-  userInfoFields: string[];
-  flows: FlowStatus[];
-  users: {
-    /** Users-permissions users whose provider is `tiktok`. */
-    count: number;
-    /** The last Strapi session this plugin issued (any flow); null if none since it records them. */
-    lastSignInAt: string | null;
-  };
-}
-
-const STATE_KEY_NEEDED = 'TIKTOK_STATE_SECRET or APP_KEYS';
+const STATE_KEY_NEEDED = `${SETTINGS.stateSecret.env} or APP_KEYS`;
 
 const FLOW_ROUTES: Readonly<Record<FlowStatus['id'], readonly [string, string][]>> = {
   A: [
-    ['GET', '/callback'],
-    ['POST', '/connect'],
+    ['GET', ROUTES.callback],
+    ['POST', ROUTES.connect],
   ],
   B: [
-    ['GET', '/authorize'],
-    ['GET', '/callback'],
+    ['GET', ROUTES.authorize],
+    ['GET', ROUTES.callback],
   ],
-  C: [['POST', '/token']],
+  C: [['POST', ROUTES.token]],
 };
 
 // The `flows` name of each flow the page shows.
@@ -75,7 +53,7 @@ const status = ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     async report(): Promise<StatusReport> {
-      const config = getService(strapi, 'config');
+      const config = pluginConfig(strapi);
       const parsed = config.get();
       const callbackUrl = config.callbackUrl();
       const missing = config.missing();
@@ -101,7 +79,7 @@ const status = ({ strapi }: { strapi: Core.Strapi }) => {
           // state cookie.
           const needs: string[] = [...missing];
           if (!parsed.flows.includes(FLOW_NAMES[id])) {
-            needs.push(`${FLOW_NAMES[id]} in ${OPTIONAL_SETTINGS.flows}`);
+            needs.push(`${FLOW_NAMES[id]} in ${SETTINGS.flows.env}`);
           }
           if (id === 'B' && config.stateSecrets().length === 0) needs.push(STATE_KEY_NEEDED);
           return {

@@ -3,17 +3,20 @@ import https from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
 import { errors } from '@strapi/utils';
 import type { Core } from '@strapi/strapi';
-import { MESSAGES, tikTokRateLimited } from '../errors';
-import { BASIC_SCOPE, type PluginConfig } from '../config/schema';
+import type { CredentialsCheck } from '../../../contracts/credentials';
+import { pluginConfig } from '../config/runtime';
+import { BASIC_SCOPE, type PluginConfig } from '../config/settings';
+import { PLUGIN_ID } from '../constants';
 import {
   USER_FIELDS_BY_SCOPE,
   type TikTokOAuthError,
   type TikTokTokenSuccess,
   type TikTokUser,
   type TikTokUserInfoResponse,
-} from '../tiktok-types';
-import { getService } from '../utils/get-service';
-import { PLUGIN_ID } from '../plugin-id';
+} from '../lib/tiktok/types';
+import { MESSAGES } from '../messages';
+import { rateLimits } from '../rate-limit/budget';
+import { tikTokRateLimited } from '../rate-limit/refusals';
 
 const TOKEN_PATH = '/v2/oauth/token/';
 const USER_INFO_PATH = '/v2/user/info/';
@@ -21,19 +24,6 @@ const USER_INFO_PATH = '/v2/user/info/';
 // One bounded pool per plugin instance: connections to TikTok are reused between sign-ins
 // instead of paying a TLS handshake each time, and a flood cannot open unbounded sockets.
 const AGENT_OPTIONS = { keepAlive: true, maxSockets: 64, maxFreeSockets: 16 };
-
-/**
- * What TikTok's token endpoint says about the client key and secret when sent a code that cannot
- * exist: `rejected` is invalid_client; `accepted` means TikTok got past the client check to the
- * code (invalid_grant / invalid_request); `unknown` is anything else (timeout, 5xx, odd answer).
- */
-export interface CredentialsCheck {
-  outcome: 'accepted' | 'rejected' | 'unknown';
-  /** TikTok's error code, or what went wrong when TikTok gave none. */
-  detail: string;
-  /** TikTok's id for the request, to quote to TikTok's support. */
-  logId?: string;
-}
 
 // Never a real code: TikTok's codes are opaque, but none carries this marker.
 const CREDENTIALS_CHECK_CODE = 'tiktok-auth-mobile-credentials-check';
@@ -151,8 +141,8 @@ const createHttpClient = (
   });
 
 const tiktok = ({ strapi }: { strapi: Core.Strapi }) => {
-  const config = getService(strapi, 'config').get();
-  const limits = () => getService(strapi, 'rateLimit');
+  const config = pluginConfig(strapi).get();
+  const limits = () => rateLimits(strapi);
 
   /** Refuses at once while TikTok's pause on `endpoint` lasts, on any instance. */
   const ensureNotPaused = async (endpoint: string) => {

@@ -1,11 +1,8 @@
 import type { Core } from '@strapi/strapi';
-import {
-  missingSettings,
-  parseConfig,
-  type PluginConfig,
-  type RequiredEnvName,
-} from '../config/schema';
-import { PLUGIN_CONFIG_KEY, PLUGIN_ID } from '../plugin-id';
+import { PLUGIN_CONFIG_KEY, ROUTE_BASE, ROUTES } from '../constants';
+import { perInstance } from '../lib/per-instance';
+import { missingSettings, parseConfig } from './parse';
+import type { PluginConfig, RequiredEnvName } from './settings';
 
 const appKeys = (strapi: Core.Strapi): string[] => {
   const keys: unknown = strapi.config.get('server.app.keys');
@@ -15,12 +12,14 @@ const appKeys = (strapi: Core.Strapi): string[] => {
 };
 
 /** The plugin's configuration, parsed once per Strapi instance and handed out typed. */
-const config = ({ strapi }: { strapi: Core.Strapi }) => {
+export const pluginConfig = perInstance((strapi: Core.Strapi) => {
   const parsed = parseConfig(strapi.config.get(PLUGIN_CONFIG_KEY), process.env);
   const missing = missingSettings(parsed);
   const apiPrefix = String(strapi.config.get('api.rest.prefix', '/api')).replace(/\/+$/, '');
-  const routeBase = `${apiPrefix}/${PLUGIN_ID}`;
-  const callbackUrl = parsed.strapiUrl ? `${parsed.strapiUrl}${routeBase}/callback` : undefined;
+  const routeBase = `${apiPrefix}${ROUTE_BASE}`;
+  const callbackUrl = parsed.strapiUrl
+    ? `${parsed.strapiUrl}${routeBase}${ROUTES.callback}`
+    : undefined;
   const allowedRedirectUris =
     parsed.allowedRedirectUris.length > 0
       ? parsed.allowedRedirectUris
@@ -53,6 +52,6 @@ const config = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Whether people reach this Strapi over https (TLS often ends at a proxy in front of it). */
     isPublicUrlHttps: (): boolean => parsed.strapiUrl?.startsWith('https:') ?? false,
   };
-};
+});
 
-export default config;
+export type PluginConfigAccess = ReturnType<typeof pluginConfig>;

@@ -1,13 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { PLUGIN_ID } from '../plugin-id';
-import {
-  FallbackLimiter,
-  openSharedStore,
-  type LimiterOptions,
-  type SharedStore,
-} from '../rate-limit-store';
-import { getService } from '../utils/get-service';
+import { pluginConfig } from '../config/runtime';
+import { PLUGIN_ID } from '../constants';
+import { perInstance } from '../lib/per-instance';
+import { FallbackLimiter, openSharedStore, type LimiterOptions, type SharedStore } from './stores';
 
 export interface Verdict {
   allowed: boolean;
@@ -29,8 +25,8 @@ interface LocalPause {
  * own "slow down" for each endpoint. Counts live in `rateLimitStore`; until `start()` has opened
  * it (and in unit tests, which never do), in this process's memory.
  */
-const rateLimit = ({ strapi }: { strapi: Core.Strapi }) => {
-  const config = getService(strapi, 'config').get();
+export const rateLimits = perInstance((strapi: Core.Strapi) => {
+  const config = pluginConfig(strapi).get();
   const budgetOptions: LimiterOptions = {
     keyPrefix: `${PLUGIN_ID}:budget`,
     points: config.rateLimitMax,
@@ -124,6 +120,4 @@ const rateLimit = ({ strapi }: { strapi: Core.Strapi }) => {
       await pauses.block(endpoint, Math.ceil(ms / 1000)).catch(() => undefined);
     },
   };
-};
-
-export default rateLimit;
+});

@@ -1,6 +1,7 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Core } from '@strapi/strapi';
+import { perInstance } from '../../lib/per-instance';
 
 // Fixed claims (an explicit `iat` included) so that two signers can be compared byte for byte.
 const PROBE_CLAIMS = { id: 0, iat: 1 };
@@ -17,7 +18,7 @@ const PROBE_CLAIMS = { id: 0, iat: 1 };
  * the fast path is only taken when, on first use, it signs the probe claims exactly as `issue()`
  * does.
  */
-const legacyJwt = ({ strapi }: { strapi: Core.Strapi }) => {
+export const legacyJwt = perInstance((strapi: Core.Strapi) => {
   let key: { secret: string; key: KeyObject } | undefined;
   let sameAsUsersPermissions: boolean | undefined;
 
@@ -46,6 +47,4 @@ const legacyJwt = ({ strapi }: { strapi: Core.Strapi }) => {
       return sameAsUsersPermissions ? sign({ id: userId }) : usersPermissionsIssue({ id: userId });
     },
   };
-};
-
-export default legacyJwt;
+});

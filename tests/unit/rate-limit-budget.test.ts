@@ -1,10 +1,13 @@
+import { rateLimits } from '../../server/src/rate-limit/budget';
 import { createFakeStrapi } from '../support/fake-strapi';
 
 /** The memory store: the same service the database and Redis stores use, without a server. */
 const limiterWith = (rateLimitMax: number) =>
-  createFakeStrapi({
-    pluginConfig: { rateLimitStore: 'memory', rateLimitMax, rateLimitWindowMs: 60000 },
-  }).service('rateLimit');
+  rateLimits(
+    createFakeStrapi({
+      pluginConfig: { rateLimitStore: 'memory', rateLimitMax, rateLimitWindowMs: 60000 },
+    }).strapi
+  );
 
 const verdicts = async (service: ReturnType<typeof limiterWith>, client: string, count: number) => {
   const results = [];

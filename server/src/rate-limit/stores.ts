@@ -8,12 +8,9 @@ import {
   RateLimiterSQLite,
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
-import type { PluginConfig } from './config/schema';
-import { MESSAGES } from './errors';
-import { PLUGIN_ID } from './plugin-id';
-
-/** The plugin's own table, next to Strapi's: created at boot, not tracked by Strapi's schema sync. */
-export const RATE_LIMIT_TABLE = 'tiktok_auth_mobile_rate_limits';
+import type { PluginConfig } from '../config/settings';
+import { PLUGIN_ID, RATE_LIMIT_TABLE } from '../constants';
+import { MESSAGES } from '../messages';
 
 // Rows of windows that ended an hour ago are deleted every five minutes (a row is reused by its
 // client's next window, so only clients that went away are ever swept).

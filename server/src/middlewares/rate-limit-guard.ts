@@ -1,9 +1,10 @@
 import type { Core } from '@strapi/strapi';
 import type { Context, Next } from 'koa';
 import { errors } from '@strapi/utils';
-import { clientKey } from '../client-address';
-import { MESSAGES, retryAfterOf, retryAfterSeconds } from '../errors';
-import { getService } from '../utils/get-service';
+import { clientKey } from '../lib/http/client-key';
+import { MESSAGES } from '../messages';
+import { rateLimits } from '../rate-limit/budget';
+import { retryAfterOf, retryAfterSeconds } from '../rate-limit/refusals';
 
 export interface RateLimitMiddlewareConfig {
   /**
@@ -32,11 +33,11 @@ const redactCode = (ctx: Context) => {
  * against its client's budget (one per client for the whole cluster) before anything reaches
  * TikTok, and redacts the callback's code on every path, refusals and errors included.
  */
-const rateLimit =
+const rateLimitGuard =
   (config: RateLimitMiddlewareConfig | undefined, { strapi }: { strapi: Core.Strapi }) =>
   async (ctx: Context, next: Next) => {
     try {
-      const verdict = await getService(strapi, 'rateLimit').consume(clientKey(ctx));
+      const verdict = await rateLimits(strapi).consume(clientKey(ctx));
       if (!verdict.allowed) {
         ctx.set('Retry-After', String(retryAfterSeconds(verdict.retryAfterMs)));
         if (!config?.redirects) throw new errors.RateLimitError(MESSAGES.tooManyRequests);
@@ -52,4 +53,4 @@ const rateLimit =
     }
   };
 
-export default rateLimit;
+export default rateLimitGuard;

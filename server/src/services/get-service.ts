@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import type services from '../services';
-import { PLUGIN_ID } from '../plugin-id';
+import { PLUGIN_ID } from '../constants';
+import type services from '.';
 
 type Services = typeof services;
 export type ServiceName = keyof Services;

@@ -1,10 +1,11 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { buildSessionMetadata, errors } from '@strapi/utils';
-import { MESSAGES } from '../errors';
-import { USER_UID } from '../plugin-id';
-import { getService } from '../utils/get-service';
-import type { StrapiUser } from './accounts';
+import { DEFAULT_REFRESH_COOKIE, USER_UID } from '../../constants';
+import { MESSAGES } from '../../messages';
+import type { StrapiUser } from '../accounts';
+import { getService } from '../get-service';
+import { legacyJwt } from './legacy-jwt';
 
 export interface SignInBody {
   jwt: string;
@@ -23,8 +24,6 @@ interface UpSessionsConfig {
     maxAge?: number;
   };
 }
-
-const DEFAULT_REFRESH_COOKIE = 'strapi_up_refresh';
 
 /**
  * Issues the Strapi session for a signed-in user exactly as users-permissions' own login does,
@@ -88,7 +87,7 @@ const session = ({ strapi }: { strapi: Core.Strapi }) => {
     );
     if (mode === 'refresh') return refreshSession(user, ctx, deviceId);
 
-    const jwt = await getService(strapi, 'legacyJwt').issue(user.id);
+    const jwt = await legacyJwt(strapi).issue(user.id);
     return { jwt, user: await sanitizeUser(user, ctx) };
   };
 

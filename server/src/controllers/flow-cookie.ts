@@ -1,16 +1,16 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
-import { MESSAGES } from '../errors';
+import { pluginConfig } from '../config/runtime';
+import { FLOW_COOKIE } from '../constants';
 import {
   MAX_SEALED_LENGTH,
   createStateSealer,
   type FlowState,
   type StateSealer,
-} from '../state-cookie';
-import { getService } from '../utils/get-service';
-
-export const FLOW_COOKIE = 'tiktok_auth_mobile_flow';
+} from '../lib/crypto/sealing';
+import { perInstance } from '../lib/per-instance';
+import { MESSAGES } from '../messages';
 
 /** What the callback found: no cookie (Flow A), or one that opened to a flow or failed to. */
 export type StartedFlow = { flow: FlowState } | { flow: undefined };
@@ -21,8 +21,8 @@ export type StartedFlow = { flow: FlowState } | { flow: undefined };
  * only to the plugin's routes, and short-lived. Nothing stays in server memory, so any instance
  * behind a load balancer can finish a flow another started.
  */
-const flowCookie = ({ strapi }: { strapi: Core.Strapi }) => {
-  const config = getService(strapi, 'config');
+export const flowCookie = perInstance((strapi: Core.Strapi) => {
+  const config = pluginConfig(strapi);
   const ttlMs = config.get().stateTtlSeconds * 1000;
   let sealer: StateSealer | undefined;
   const sealerFor = () => (sealer ??= createStateSealer(config.stateSecrets()));
@@ -69,6 +69,4 @@ const flowCookie = ({ strapi }: { strapi: Core.Strapi }) => {
       return { flow: sealerFor().open(sealed) };
     },
   };
-};
-
-export default flowCookie;
+});

@@ -1,0 +1,29 @@
+import type { SettingStatus } from './settings';
+
+export interface FlowStatus {
+  id: 'A' | 'B' | 'C';
+  routes: string[];
+  available: boolean;
+  /** What the flow still needs: env names of unset settings, or the state cookie's key. */
+  needs: string[];
+}
+
+/** `GET /tiktok-auth-mobile/status` (admin API): the answer's `data`. */
+export interface StatusReport {
+  settings: SettingStatus[];
+  /** The settings every flow needs that are unset, by env name. */
+  missing: readonly string[];
+  /** The redirect URI to register at TikTok; null until `strapiUrl` is set. */
+  redirectUri: string | null;
+  /** `redirect_uri` values `POST /token` accepts. */
+  tokenRedirectUris: string[];
+  scopes: string[];
+  userInfoFields: string[];
+  flows: FlowStatus[];
+  users: {
+    /** Users-permissions users whose provider is `tiktok`. */
+    count: number;
+    /** The last Strapi session this plugin issued (any flow); null if none since it records them. */
+    lastSignInAt: string | null;
+  };
+}

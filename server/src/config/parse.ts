@@ -1,0 +1,79 @@
+import * as yup from 'yup';
+import type { SettingKey, SettingSource } from '../../../contracts/settings';
+import { schema } from './schema';
+import {
+  SETTINGS,
+  SETTING_ENTRIES,
+  isRequired,
+  type PluginConfig,
+  type RequiredEnvName,
+  type RequiredSetting,
+} from './settings';
+
+type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  constructor(problems: string[]) {
+    super(`invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const isBlank = (value: unknown) => value === undefined || value === null || value === '';
+
+/** A comma-separated env value (or config string) becomes a list; arrays pass through. */
+const toList = (value: unknown) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean)
+    : value;
+
+const givenIn = (raw: unknown): Record<string, unknown> =>
+  raw && typeof raw === 'object' ? { ...(raw as Record<string, unknown>) } : {};
+
+/**
+ * The one precedence of every setting: the plugin config, else its env variable, else its
+ * default (optional settings), else unset. A blank value (`''`, null) counts as not given.
+ */
+const resolveSettings = (raw: unknown, env: Env) => {
+  const given = givenIn(raw);
+  return SETTING_ENTRIES.map(([key, spec]) => {
+    if (!isBlank(given[key])) return { key, source: 'plugin-config' as const, value: given[key] };
+    if (!isBlank(env[spec.env])) return { key, source: 'env' as const, value: env[spec.env] };
+    if (spec.kind === 'optional') return { key, source: 'default' as const, value: spec.default };
+    return { key, source: 'unset' as const, value: undefined };
+  });
+};
+
+/** Per setting, where parseConfig takes its value from. */
+export const settingSources = (raw: unknown, env: Env): Record<SettingKey, SettingSource> =>
+  Object.fromEntries(resolveSettings(raw, env).map(({ key, source }) => [key, source])) as Record<
+    SettingKey,
+    SettingSource
+  >;
+
+/**
+ * Merges the plugin config with its env fallbacks and defaults, and validates the result. Throws
+ * a `ConfigError` naming every malformed key; values are never echoed, as some are secrets.
+ */
+export const parseConfig = (raw: unknown, env: Env): PluginConfig => {
+  // Unknown keys stay in, so that the schema names them.
+  const merged = givenIn(raw);
+  for (const { key, value } of resolveSettings(raw, env)) {
+    merged[key] = 'list' in SETTINGS[key] ? toList(value) : value;
+  }
+  try {
+    return schema.validateSync(merged, { abortEarly: false, stripUnknown: false }) as PluginConfig;
+  } catch (error) {
+    if (error instanceof yup.ValidationError) throw new ConfigError(error.errors);
+    throw error;
+  }
+};
+
+/** The env names of the required settings that are unset, in the table's order. */
+export const missingSettings = (config: PluginConfig): RequiredEnvName[] =>
+  SETTING_ENTRIES.map(([key]) => key)
+    .filter((key): key is RequiredSetting => isRequired(key) && isBlank(config[key]))
+    .map((key) => SETTINGS[key].env);

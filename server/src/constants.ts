@@ -1,0 +1,61 @@
+import { PLUGIN_ID } from '../../contracts/plugin';
+
+// Shared with the admin page, so defined with the contracts.
+export {
+  ADMIN_ROUTES,
+  PLUGIN_ID,
+  SETTINGS_READ_ACTION as SETTINGS_READ,
+} from '../../contracts/plugin';
+
+/** Where Strapi keeps this plugin's merged config (`strapi.config.get(...)`). */
+export const PLUGIN_CONFIG_KEY = `plugin::${PLUGIN_ID}`;
+
+export const USER_UID = 'plugin::users-permissions.user';
+export const ROLE_UID = 'plugin::users-permissions.role';
+export const IDENTITY_UID = `plugin::${PLUGIN_ID}.identity`;
+export const CORE_STORE_UID = 'strapi::core-store';
+
+/** The `provider` value stored on users created by this plugin (the seed's value). */
+export const PROVIDER = 'tiktok';
+
+/**
+ * Where Strapi mounts the content-API routes, after `api.rest.prefix` (`/api` unless the app
+ * changed it): `/api/tiktok-auth-mobile/connect` and so on.
+ */
+export const ROUTE_BASE = `/${PLUGIN_ID}`;
+
+/** The content-API routes, below ROUTE_BASE. */
+export const ROUTES = {
+  authorize: '/authorize',
+  callback: '/callback',
+  connect: '/connect',
+  token: '/token',
+} as const;
+
+/** The route middleware of every route that calls TikTok (the per-client budget). */
+export const RATE_LIMIT_MIDDLEWARE = `plugin::${PLUGIN_ID}.rate-limit`;
+
+/** The cookie that carries Flow B from `/authorize` to `/callback`. */
+export const FLOW_COOKIE = 'tiktok_auth_mobile_flow';
+/** users-permissions' refresh-token cookie name when its config names none. */
+export const DEFAULT_REFRESH_COOKIE = 'strapi_up_refresh';
+
+/** Registered with Strapi's admin permission system at bootstrap. */
+export const ADMIN_ACTIONS = [
+  {
+    section: 'plugins',
+    displayName: 'Read',
+    uid: 'settings.read',
+    subCategory: 'settings',
+    pluginName: PLUGIN_ID,
+  },
+];
+
+/** The plugin's own table, next to Strapi's: created at boot, not tracked by Strapi's schema sync. */
+export const RATE_LIMIT_TABLE = 'tiktok_auth_mobile_rate_limits';
+
+/** Named after users-permissions' table, in which Strapi's schema sync creates and keeps it. */
+export const EMAIL_INDEX = 'up_users_email_index';
+
+/** strapi.store()'s key format, so that `strapi.store({ type: 'plugin', name, key })` reads it too. */
+export const LAST_SIGN_IN_KEY = `plugin_${PLUGIN_ID}_last-sign-in`;
