@@ -154,6 +154,45 @@ describe('parseConfig', () => {
     expect(parseConfig({}, { [env]: '' })[key]).toEqual(parseConfig({}, {})[key]);
   });
 
+  describe('TIKTOK_-prefixed names of the required settings', () => {
+    const prefixed = {
+      TIKTOK_CLIENT_KEY: 'key-prefixed',
+      TIKTOK_CLIENT_SECRET: 'secret-prefixed',
+      TIKTOK_REDIRECT_APP_URL: 'myapp://prefixed',
+      TIKTOK_STRAPI_URL: 'https://prefixed.example.com',
+    };
+
+    it('reads each one when the bare name is unset', () => {
+      expect(parseConfig({}, prefixed)).toMatchObject({
+        clientKey: 'key-prefixed',
+        clientSecret: 'secret-prefixed',
+        redirectAppUrl: 'myapp://prefixed',
+        strapiUrl: 'https://prefixed.example.com',
+      });
+      expect(missingSettings(parseConfig({}, prefixed))).toEqual([]);
+    });
+
+    it('prefers the prefixed name over the bare one, and the plugin config over both', () => {
+      const env = { ...prefixed, CLIENT_KEY: 'key-bare', STRAPI_URL: 'https://bare.example.com' };
+      expect(parseConfig({}, env)).toMatchObject({
+        clientKey: 'key-prefixed',
+        strapiUrl: 'https://prefixed.example.com',
+      });
+      expect(parseConfig({ clientKey: 'key-config' }, env).clientKey).toBe('key-config');
+    });
+
+    it('falls back to the bare name when the prefixed one is empty', () => {
+      expect(parseConfig({}, { TIKTOK_CLIENT_KEY: '', CLIENT_KEY: 'key-bare' }).clientKey).toBe(
+        'key-bare'
+      );
+    });
+
+    it('still names the bare variables when a setting is missing', () => {
+      const { TIKTOK_CLIENT_SECRET: _secret, ...withoutSecret } = prefixed;
+      expect(missingSettings(parseConfig({}, withoutSecret))).toEqual(['CLIENT_SECRET']);
+    });
+  });
+
   it('prefers every plugin config value over its environment variable', () => {
     const fromConfig: PluginConfig = {
       ...REQUIRED,

@@ -54,6 +54,22 @@ describe('settingSources', () => {
   });
 });
 
+describe('describeSettings with TIKTOK_-prefixed variables', () => {
+  it('names the variable a setting was read from, and flags it when the plugin config wins', () => {
+    const env = { TIKTOK_CLIENT_KEY: 'k', CLIENT_SECRET: 's' };
+    const raw = { clientSecret: 'from-config' };
+    const report = describeSettings(raw, env, parseConfig(raw, env));
+    const byKey = Object.fromEntries(report.map((setting) => [setting.key, setting]));
+    expect(byKey.clientKey).toMatchObject({ envName: 'TIKTOK_CLIENT_KEY', source: 'env' });
+    expect(byKey.clientSecret).toMatchObject({
+      envName: 'CLIENT_SECRET',
+      source: 'plugin-config',
+      envIgnored: true,
+    });
+    expect(byKey.strapiUrl).toMatchObject({ envName: 'STRAPI_URL', state: 'missing' });
+  });
+});
+
 describe('describeSettings', () => {
   it('reports state, source and value, and never the value of a secret', () => {
     const settings = settingsOf(

@@ -4,6 +4,7 @@ import { schema } from './schema';
 import {
   SETTINGS,
   SETTING_ENTRIES,
+  envNamesOf,
   isRequired,
   type PluginConfig,
   type RequiredEnvName,
@@ -34,16 +35,25 @@ const givenIn = (raw: unknown): Record<string, unknown> =>
   raw && typeof raw === 'object' ? { ...(raw as Record<string, unknown>) } : {};
 
 /**
- * The one precedence of every setting: the plugin config, else its env variable, else its
- * default (optional settings), else unset. A blank value (`''`, null) counts as not given.
+ * The one precedence of every setting: the plugin config, else its env variable (the
+ * `TIKTOK_`-prefixed one first, where there is one), else its default (optional settings), else
+ * unset. A blank value (`''`, null) counts as not given. `envName` is the variable that was read,
+ * or would be.
  */
-const resolveSettings = (raw: unknown, env: Env) => {
+export const resolveSettings = (raw: unknown, env: Env) => {
   const given = givenIn(raw);
   return SETTING_ENTRIES.map(([key, spec]) => {
-    if (!isBlank(given[key])) return { key, source: 'plugin-config' as const, value: given[key] };
-    if (!isBlank(env[spec.env])) return { key, source: 'env' as const, value: env[spec.env] };
-    if (spec.kind === 'optional') return { key, source: 'default' as const, value: spec.default };
-    return { key, source: 'unset' as const, value: undefined };
+    const names = envNamesOf(spec);
+    const envName = names.find((name) => !isBlank(env[name]));
+    const resolved = { key, envName: envName ?? spec.env, envSet: envName !== undefined };
+    if (!isBlank(given[key])) {
+      return { ...resolved, source: 'plugin-config' as const, value: given[key] };
+    }
+    if (envName) return { ...resolved, source: 'env' as const, value: env[envName] };
+    if (spec.kind === 'optional') {
+      return { ...resolved, source: 'default' as const, value: spec.default };
+    }
+    return { ...resolved, source: 'unset' as const, value: undefined };
   });
 };
 

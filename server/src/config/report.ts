@@ -1,7 +1,6 @@
 import type { SettingKey, SettingState, SettingStatus } from '../../../contracts/settings';
-import { isBlank, settingSources } from './parse';
+import { isBlank, resolveSettings } from './parse';
 import {
-  SETTING_ENTRIES,
   TIKTOK_API_BASE_URL,
   isRequired,
   isSecret,
@@ -50,10 +49,8 @@ export const describeSettings = (
   config: PluginConfig,
   callbackUrl?: string
 ): SettingStatus[] => {
-  const sources = settingSources(raw, env);
-  return SETTING_ENTRIES.map(([key, { env: envName }]) => {
+  return resolveSettings(raw, env).map(({ key, source, envName, envSet }) => {
     const required = isRequired(key);
-    const source = sources[key];
     const value = config[key];
     const problems = isBlank(value) ? [] : problemsOf(key, config, callbackUrl);
     let state: SettingState;
@@ -66,7 +63,7 @@ export const describeSettings = (
       required,
       state,
       source: isBlank(value) && source !== 'default' ? 'unset' : source,
-      envIgnored: source === 'plugin-config' && !isBlank(env[envName]),
+      envIgnored: source === 'plugin-config' && envSet,
       ...(isSecret(key) || isBlank(value) ? {} : { value }),
       problems,
     };

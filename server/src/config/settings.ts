@@ -23,6 +23,11 @@ type SettingKind = 'required' | 'optional' | 'derived';
 interface SettingSpec {
   /** The env variable used when the plugin config leaves the setting blank. */
   env: string;
+  /**
+   * The same variable with the `TIKTOK_` prefix, read before `env`: the bare names collide easily
+   * in a `.env` shared with other integrations.
+   */
+  prefixedEnv?: string;
   kind: SettingKind;
   /** Never shown anywhere, not even to an admin (a Redis URL may hold a password). */
   secret?: boolean;
@@ -39,10 +44,10 @@ interface SettingSpec {
  * all read from here.
  */
 export const SETTINGS = {
-  clientKey: { env: 'CLIENT_KEY', kind: 'required' },
-  clientSecret: { env: 'CLIENT_SECRET', kind: 'required', secret: true },
-  redirectAppUrl: { env: 'REDIRECT_APP_URL', kind: 'required' },
-  strapiUrl: { env: 'STRAPI_URL', kind: 'required' },
+  clientKey: { env: 'CLIENT_KEY', prefixedEnv: 'TIKTOK_CLIENT_KEY', kind: 'required' },
+  clientSecret: { env: 'CLIENT_SECRET', prefixedEnv: 'TIKTOK_CLIENT_SECRET', kind: 'required', secret: true },
+  redirectAppUrl: { env: 'REDIRECT_APP_URL', prefixedEnv: 'TIKTOK_REDIRECT_APP_URL', kind: 'required' },
+  strapiUrl: { env: 'STRAPI_URL', prefixedEnv: 'TIKTOK_STRAPI_URL', kind: 'required' },
   scopes: { env: 'TIKTOK_SCOPES', kind: 'optional', list: true, default: [BASIC_SCOPE] },
   identityField: { env: 'TIKTOK_IDENTITY_FIELD', kind: 'optional', default: 'union_id' },
   emailDomain: { env: 'TIKTOK_EMAIL_DOMAIN', kind: 'optional', default: 'tiktok.com' },
@@ -79,8 +84,12 @@ export type RequiredEnvName = Settings[RequiredSetting]['env'];
 /** The settings as a list of `[key, spec]`, in the table's order. */
 export const SETTING_ENTRIES = Object.entries(SETTINGS) as [SettingKey, SettingSpec][];
 
+/** The env variables a setting is read from, in order: the prefixed name first. */
+export const envNamesOf = (spec: SettingSpec): string[] =>
+  spec.prefixedEnv ? [spec.prefixedEnv, spec.env] : [spec.env];
+
 /** Every env variable the plugin reads. */
-export const ENV_NAMES: readonly string[] = SETTING_ENTRIES.map(([, spec]) => spec.env);
+export const ENV_NAMES: readonly string[] = SETTING_ENTRIES.flatMap(([, spec]) => envNamesOf(spec));
 
 export const isRequired = (key: SettingKey): key is RequiredSetting =>
   SETTINGS[key].kind === 'required';
