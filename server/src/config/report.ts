@@ -1,11 +1,6 @@
 import type { SettingKey, SettingState, SettingStatus } from '../../../contracts/settings';
 import { isBlank, resolveSettings } from './parse';
-import {
-  TIKTOK_API_BASE_URL,
-  isRequired,
-  isSecret,
-  type PluginConfig,
-} from './settings';
+import { TIKTOK_API_BASE_URL, isRequired, isSecret, type PluginConfig } from './settings';
 
 type Env = Record<string, string | undefined>;
 

@@ -45,8 +45,17 @@ interface SettingSpec {
  */
 export const SETTINGS = {
   clientKey: { env: 'CLIENT_KEY', prefixedEnv: 'TIKTOK_CLIENT_KEY', kind: 'required' },
-  clientSecret: { env: 'CLIENT_SECRET', prefixedEnv: 'TIKTOK_CLIENT_SECRET', kind: 'required', secret: true },
-  redirectAppUrl: { env: 'REDIRECT_APP_URL', prefixedEnv: 'TIKTOK_REDIRECT_APP_URL', kind: 'required' },
+  clientSecret: {
+    env: 'CLIENT_SECRET',
+    prefixedEnv: 'TIKTOK_CLIENT_SECRET',
+    kind: 'required',
+    secret: true,
+  },
+  redirectAppUrl: {
+    env: 'REDIRECT_APP_URL',
+    prefixedEnv: 'TIKTOK_REDIRECT_APP_URL',
+    kind: 'required',
+  },
   strapiUrl: { env: 'STRAPI_URL', prefixedEnv: 'TIKTOK_STRAPI_URL', kind: 'required' },
   scopes: { env: 'TIKTOK_SCOPES', kind: 'optional', list: true, default: [BASIC_SCOPE] },
   identityField: { env: 'TIKTOK_IDENTITY_FIELD', kind: 'optional', default: 'union_id' },
