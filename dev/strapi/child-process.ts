@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { ROOT } from './paths';
 
 export type ChildCommand =
   | { id: number; type: 'gc' | 'profile-start' | 'stop' }
@@ -11,10 +12,25 @@ export interface ChildReply {
   error?: string;
 }
 
+/** `base` with `changes` applied, where `undefined` removes a variable. */
+const envWith = (
+  base: NodeJS.ProcessEnv,
+  changes: Record<string, string | undefined>
+): NodeJS.ProcessEnv => {
+  const env = { ...base, ...changes };
+  for (const [key, value] of Object.entries(changes)) if (value === undefined) delete env[key];
+  return env;
+};
+
+const CHILD_SCRIPT = path.join(ROOT, 'dev', 'strapi', 'child.js');
 const BOOT_TIMEOUT_MS = 120_000;
 const COMMAND_TIMEOUT_MS = 60_000;
 
-/** A running playground Strapi in a child process: its pid, its URL and a few remote controls. */
+/**
+ * A running playground Strapi in a child process (child.js): its pid, its URL and a few remote
+ * controls. Tests start one to share a database with the Strapi they booted in-process; the bench
+ * starts several, so that each one's CPU and memory can be read apart.
+ */
 export class StrapiProcess {
   private nextId = 1;
 
@@ -27,12 +43,18 @@ export class StrapiProcess {
     return this.child.pid!;
   }
 
-  /** Boots the playground (built plugin, production mode) with `env` on top of this process's. */
-  static async start(env: Record<string, string>): Promise<StrapiProcess> {
-    const child = fork(path.join(__dirname, 'strapi-child.js'), {
-      env: { ...process.env, ...env },
+  /**
+   * Boots the playground (the built plugin) with `env` on top of this process's environment, where
+   * `undefined` removes a variable. `stdout: 'ignore'` keeps Strapi's output out of a report.
+   */
+  static async start(
+    env: Record<string, string | undefined>,
+    { stdout = 'inherit' }: { stdout?: 'inherit' | 'ignore' } = {}
+  ): Promise<StrapiProcess> {
+    const child = fork(CHILD_SCRIPT, {
+      env: envWith(process.env, env),
       execArgv: ['--expose-gc'],
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      stdio: ['ignore', stdout, 'inherit', 'ipc'],
     });
     const port = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(

@@ -7,9 +7,7 @@ import {
   OPTIONAL_SETTINGS,
   REQUIRED_SETTINGS,
 } from '../../server/src/config/schema';
-
-/** The same path from demo/src (tests, ts-jest) and from demo/dist (the compiled CLIs). */
-const PLAYGROUND_DIR = path.resolve(__dirname, '..', '..', 'playground');
+import { PLAYGROUND_DIR } from './paths';
 
 /** Every variable the plugin or the playground's config reads. */
 export const PLAYGROUND_ENV_KEYS = [
@@ -73,6 +71,27 @@ const createWithoutSignalHandlers = (): Core.Strapi => {
   return strapi;
 };
 
+/**
+ * Loads (does not start listening) the playground Strapi in this process with exactly the
+ * playground variables of `env`; `onCreate` sees the instance before it loads (e.g. to capture
+ * its logs). A failed load leaves nothing behind.
+ */
+export const bootPlayground = async (
+  env: Record<string, string | undefined>,
+  onCreate?: (strapi: Core.Strapi) => void
+): Promise<Core.Strapi> => {
+  applyPlaygroundEnv(env);
+  const strapi = createWithoutSignalHandlers();
+  onCreate?.(strapi);
+  try {
+    await strapi.load();
+  } catch (error) {
+    await destroyKeepingListeners(strapi).catch(() => undefined);
+    throw error;
+  }
+  return strapi;
+};
+
 export interface PlaygroundApp {
   strapi: Core.Strapi;
   /** The SQLite file Strapi uses. */
@@ -82,8 +101,8 @@ export interface PlaygroundApp {
 }
 
 /**
- * Loads (does not start listening) the playground Strapi with the plugin configured by `env`,
- * on SQLite: `databaseFile`, or a fresh temporary file when it is not given.
+ * The playground with the plugin configured by `env`, on SQLite: `databaseFile`, or a fresh
+ * temporary file when it is not given.
  */
 export const loadPlayground = async (
   env: Record<string, string | undefined>,
@@ -91,19 +110,17 @@ export const loadPlayground = async (
 ): Promise<PlaygroundApp> => {
   const tempDir = databaseFile ? undefined : mkdtempSync(path.join(tmpdir(), 'tiktok-auth-demo-'));
   const file = databaseFile ?? path.join(tempDir!, 'data.db');
-  applyPlaygroundEnv({ ...env, DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: file });
-
-  const strapi = createWithoutSignalHandlers();
   const removeTempDir = () => {
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
   };
-  try {
-    await strapi.load();
-  } catch (error) {
-    await destroyKeepingListeners(strapi).catch(() => undefined);
+  const strapi = await bootPlayground({
+    ...env,
+    DATABASE_CLIENT: 'sqlite',
+    DATABASE_FILENAME: file,
+  }).catch((error: unknown) => {
     removeTempDir();
     throw error;
-  }
+  });
   return {
     strapi,
     databaseFile: file,

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { TikTokEmulator } from '../../emulator/src';
 import { load, median, type LoadResult, type LoadSpec } from './load';
 import { cpuMs } from './proc';
-import { StrapiProcess } from './strapi-process';
+import { StrapiProcess } from '../../strapi';
 import { makeThrowawayCertificate } from './tls';
 
 /** What every scenario shares: the emulator, people and tokens, load phases, Strapi processes. */
@@ -235,28 +235,28 @@ export type Database = { sqlite: string } | { postgres: string };
  * per-client rate limit is off unless `env` turns it on: the load generator is one client.
  */
 export const startStrapi = (database: Database, env: Record<string, string>) =>
-  StrapiProcess.start({
-    BENCH_APP_DIR: path.join(ROOT, 'playground'),
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    ...('sqlite' in database
-      ? {
-          DATABASE_CLIENT: 'sqlite',
-          DATABASE_FILENAME: path.join(workDir, `${database.sqlite}.db`),
-        }
-      : { DATABASE_CLIENT: 'postgres', DATABASE_NAME: database.postgres }),
-    STRAPI_TELEMETRY_DISABLED: 'true',
-    STRAPI_DISABLE_UPDATE_NOTIFICATION: 'true',
-    CLIENT_KEY: emulator.clientKey,
-    CLIENT_SECRET: emulator.clientSecret,
-    REDIRECT_APP_URL: 'myapp://auth/tiktok',
-    STRAPI_URL,
-    NODE_EXTRA_CA_CERTS: certificate.certFile,
-    TIKTOK_RATE_LIMIT_MAX: '0',
-    ...env,
-  });
+  StrapiProcess.start(
+    {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      ...('sqlite' in database
+        ? {
+            DATABASE_CLIENT: 'sqlite',
+            DATABASE_FILENAME: path.join(workDir, `${database.sqlite}.db`),
+          }
+        : { DATABASE_CLIENT: 'postgres', DATABASE_NAME: database.postgres }),
+      STRAPI_TELEMETRY_DISABLED: 'true',
+      STRAPI_DISABLE_UPDATE_NOTIFICATION: 'true',
+      CLIENT_KEY: emulator.clientKey,
+      CLIENT_SECRET: emulator.clientSecret,
+      REDIRECT_APP_URL: 'myapp://auth/tiktok',
+      STRAPI_URL,
+      NODE_EXTRA_CA_CERTS: certificate.certFile,
+      TIKTOK_RATE_LIMIT_MAX: '0',
+      ...env,
+    },
+    { stdout: 'ignore' }
+  );
 
 export interface Boot {
   name: string;

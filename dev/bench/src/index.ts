@@ -40,7 +40,7 @@ import { withDatabase } from './postgres';
 import { postgresBoots, postgresScenarios } from './postgres-scenarios';
 import { rssMb } from './proc';
 import { fixed, pad, postgresReport, type Memory, type Throughput } from './report';
-import type { StrapiProcess } from './strapi-process';
+import type { StrapiProcess } from '../../strapi';
 
 /**
  * `npm run bench [-- --quick] [-- --rtt 40] [-- --only=floor,users]`: what a TikTok sign-in costs

@@ -21,7 +21,7 @@ import {
 import { LatencyProxy } from './latency-proxy';
 import { seededUnionId, seedUsers } from './postgres';
 import { byOwner, topFrames, type Frame } from './profile';
-import type { StrapiProcess } from './strapi-process';
+import type { StrapiProcess } from '../../strapi';
 
 /**
  * Scenarios on one PostgreSQL database: the framework's floor and a profile (6), first sign-ins

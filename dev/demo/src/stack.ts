@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { DEFAULT_PEOPLE, TikTokEmulator, type EmulatedPerson } from '../../emulator/src';
-import { PLUGIN_ID, USER_UID } from '../../server/src/plugin-id';
-import { loadPlayground, type PlaygroundApp } from './playground-app';
+import { PLUGIN_ID, USER_UID } from '../../../server/src/plugin-id';
+import { loadPlayground, type PlaygroundApp } from '../../strapi';
 import { PAGE_PATHS, startWebServer, type WebServer } from './web-server';
 
 /** Everything the demo starts listens on this address only. */

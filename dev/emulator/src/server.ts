@@ -1,7 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import {
+  PERSON_FAULTS,
+  TOKEN_PATH,
+  USER_INFO_PATH,
+  logId,
+  rateLimitExceeded,
+  sendJson,
+  type Fault,
+} from './faults';
 import { DEFAULT_PEOPLE, type EmulatedPerson } from './people';
 
 /**
@@ -40,12 +49,12 @@ export const FIELD_SCOPES: Readonly<Record<string, string>> = {
   is_verified: 'user.info.profile',
 };
 
+const ANY_PATH = '*';
 const CODE_TTL_MS = 5 * 60 * 1000;
 const TOKEN_TTL_S = 24 * 60 * 60;
 const MAX_BODY_BYTES = 64 * 1024;
 
 const random = (prefix: string) => `${prefix}${randomBytes(24).toString('base64url')}`;
-const logId = () => randomBytes(12).toString('hex').toUpperCase();
 const hexSha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -58,14 +67,6 @@ const CONSENT_CSS =
   'li{margin:.6rem 0}li a,.deny{display:block;padding:.7rem;border-radius:8px;text-decoration:none;' +
   'background:#fe2c55;color:#fff;font-weight:600;text-align:center}small{color:#666}' +
   '.deny{background:#eee;color:#222}';
-
-const sendJson = (res: http.ServerResponse, status: number, body: unknown) => {
-  res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Cache-Control': 'no-store',
-  });
-  res.end(JSON.stringify(body));
-};
 
 const redirectTo = (
   res: http.ServerResponse,
@@ -103,8 +104,10 @@ export class TikTokEmulator {
   /** Calls received per endpoint path: lets tests prove TikTok was (or was not) called. */
   readonly calls = new Map<string, number>();
   private readonly redirectUris?: readonly string[];
-  /** Endpoints answering 429 rate_limit_exceeded, with the Retry-After to send (if any). */
-  private readonly rateLimited = new Map<string, number | undefined>();
+  /** Faults injected per endpoint path; under ANY_PATH, for every endpoint without its own. */
+  private readonly faults = new Map<string, Fault>();
+  private readonly sockets = new Set<Socket>();
+  private address?: { port: number; host: string };
   private readonly codes = new Map<string, Grant>();
   private readonly tokens = new Map<string, Grant>();
   private readonly server: http.Server | https.Server;
@@ -128,6 +131,10 @@ export class TikTokEmulator {
     this.server = options.tls
       ? https.createServer(options.tls, onRequest)
       : http.createServer(onRequest);
+    this.server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
   }
 
   /** Listens on 127.0.0.1 (a free port unless one is given) and returns the base URL. */
@@ -136,17 +143,34 @@ export class TikTokEmulator {
       this.server.once('error', reject);
       this.server.listen(port, host, () => resolve());
     });
+    const { address, port: bound } = this.server.address() as AddressInfo;
+    this.address = { host: address, port: bound };
     return this.url;
   }
 
+  get listening(): boolean {
+    return this.server.listening;
+  }
+
   get url(): string {
-    const { address, port } = this.server.address() as AddressInfo;
-    return `${this.server instanceof https.Server ? 'https' : 'http'}://${address}:${port}`;
+    const { host, port } = this.address!;
+    return `${this.server instanceof https.Server ? 'https' : 'http'}://${host}:${port}`;
   }
 
   async close(): Promise<void> {
-    this.server.closeAllConnections();
+    if (!this.server.listening) return;
+    for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Closes the port: the next calls get ECONNREFUSED until `acceptConnections()`. */
+  refuseConnections(): Promise<void> {
+    return this.close();
+  }
+
+  /** Listens again on the same address, after `refuseConnections()`. */
+  async acceptConnections(): Promise<void> {
+    if (!this.server.listening) await this.listen(this.address!.port, this.address!.host);
   }
 
   /** What the authorize page does when a person approves: a single-use code bound to the redirect. */
@@ -190,16 +214,28 @@ export class TikTokEmulator {
   }
 
   /**
+   * Makes `path` (or, without one, every endpoint) answer with `fault` (see faults.ts) until
+   * `clearFault` with the same path. Calls are counted all the same.
+   */
+  fault(fault: Fault, path = ANY_PATH): void {
+    this.faults.set(path, fault);
+  }
+
+  clearFault(path = ANY_PATH): void {
+    this.faults.delete(path);
+  }
+
+  /**
    * Makes `path` (the token endpoint or user-info) answer every call with TikTok's 429
    * rate_limit_exceeded, as when the app's quota is used up, with `Retry-After` when given;
    * `stopRateLimiting` ends it.
    */
   rateLimit(path: string, retryAfterSeconds?: number): void {
-    this.rateLimited.set(path, retryAfterSeconds);
+    this.fault(rateLimitExceeded(retryAfterSeconds), path);
   }
 
   stopRateLimiting(path: string): void {
-    this.rateLimited.delete(path);
+    this.clearFault(path);
   }
 
   callCount(path: string): number {
@@ -219,34 +255,27 @@ export class TikTokEmulator {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
     this.calls.set(url.pathname, this.callCount(url.pathname) + 1);
-    if (this.rateLimited.has(url.pathname)) return this.tooManyRequests(url.pathname, res);
+    const fault = this.faults.get(url.pathname) ?? this.faults.get(ANY_PATH);
+    if (!fault) return this.answer(req, url, res);
+    await new Promise<void>((resolve, reject) =>
+      fault(req, res, () => this.answer(req, url, res).then(resolve, reject))
+    );
+  }
 
+  /** TikTok's answer, when no fault stands in for it. */
+  private async answer(
+    req: http.IncomingMessage,
+    url: URL,
+    res: http.ServerResponse
+  ): Promise<void> {
     if (req.method === 'GET' && url.pathname === '/v2/auth/authorize/')
       return this.authorize(url, res);
-    if (req.method === 'POST' && url.pathname === '/v2/oauth/token/') return this.token(req, res);
-    if (req.method === 'GET' && url.pathname === '/v2/user/info/')
+    if (req.method === 'POST' && url.pathname === TOKEN_PATH) return this.token(req, res);
+    if (req.method === 'GET' && url.pathname === USER_INFO_PATH)
       return this.userInfo(req, url, res);
     sendJson(res, 404, {
       error: { code: 'not_found', message: 'No such endpoint in the emulator.', log_id: logId() },
     });
-  }
-
-  /** TikTok's 429 in the format of the endpoint: OAuth's for the token endpoint, else the envelope. */
-  private tooManyRequests(path: string, res: http.ServerResponse): void {
-    const message = 'The API rate limit was exceeded.';
-    const retryAfter = this.rateLimited.get(path);
-    res.writeHead(429, {
-      'Content-Type': 'application/json; charset=utf-8',
-      ...(retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) }),
-    });
-    const code = 'rate_limit_exceeded';
-    res.end(
-      JSON.stringify(
-        path === '/v2/oauth/token/'
-          ? { error: code, error_description: message, log_id: logId() }
-          : { data: {}, error: { code, message, log_id: logId() } }
-      )
-    );
   }
 
   private authorize(url: URL, res: http.ServerResponse): void {
@@ -397,13 +426,8 @@ export class TikTokEmulator {
     }
 
     const { person } = grant;
-    if (person.behavior === 'no-user')
-      return sendJson(res, 200, { data: {}, error: { code: 'ok', message: '', log_id: logId() } });
-    if (person.behavior === 'api-error') {
-      return apiError(200, 'internal_error', 'TikTok could not read this account right now.');
-    }
-    if (person.behavior === 'rate-limited') {
-      return apiError(429, 'rate_limit_exceeded', 'The API rate limit was exceeded.');
+    if (person.behavior && person.behavior !== 'normal') {
+      return PERSON_FAULTS[person.behavior](req, res, () => undefined);
     }
     const user = Object.fromEntries(
       fields

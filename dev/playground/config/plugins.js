@@ -8,7 +8,7 @@ const path = require('node:path');
 module.exports = ({ env }) => ({
   'tiktok-auth-mobile': {
     enabled: true,
-    resolve: path.join(__dirname, '..', '..'),
+    resolve: path.join(__dirname, '..', '..', '..'),
   },
   'users-permissions': {
     config: {

@@ -1,9 +1,9 @@
 // @ts-check
 /**
  * `npm run build:playground-admin`: builds the playground's admin panel (with this plugin's built
- * admin from dist/) into playground/build, which Strapi serves when SERVE_ADMIN=true.
+ * admin from dist/) into dev/playground/build, which Strapi serves when SERVE_ADMIN=true.
  *
- * Skipped when playground/build was made from the same inputs: the build takes a minute or more.
+ * Skipped when dev/playground/build was made from the same inputs: the build takes a minute or more.
  * `strapi build` itself cannot be used here: it finds the repository's tsconfig.json above the
  * playground, takes the JavaScript playground for a TypeScript app and fails to compile it.
  */
@@ -11,8 +11,8 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const ROOT = path.join(__dirname, '..');
-const APP_DIR = path.join(ROOT, 'playground');
+const APP_DIR = path.join(__dirname, '..');
+const ROOT = path.join(APP_DIR, '..', '..');
 const OUT_DIR = path.join(APP_DIR, 'build');
 const STAMP = path.join(OUT_DIR, '.inputs-hash');
 const STRAPI_DIR = path.dirname(require.resolve('@strapi/strapi/package.json'));
@@ -45,7 +45,7 @@ const main = async () => {
   }
   const hash = inputsHash();
   if (fs.existsSync(STAMP) && fs.readFileSync(STAMP, 'utf8') === hash) {
-    process.stdout.write('playground admin is up to date (playground/build)\n');
+    process.stdout.write('playground admin is up to date (dev/playground/build)\n');
     return;
   }
 

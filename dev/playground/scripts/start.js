@@ -5,14 +5,15 @@
  * Both stop on Ctrl-C.
  */
 const path = require('node:path');
-const { TikTokEmulator } = require('../emulator/dist');
-const { loadPlayground } = require('../demo/dist/playground-app');
+const { TikTokEmulator } = require('../../emulator/dist');
+// The launcher as `npm run build:demo` bundles it next to the demo.
+const { loadPlayground } = require('../../demo/dist/launcher');
 
 const HOST = '127.0.0.1';
 const STRAPI_PORT = Number(process.env.PORT || 1337);
 const EMULATOR_PORT = Number(process.env.EMULATOR_PORT || 4010);
 // Kept between runs, unlike the demo's: the playground is for trying things over time.
-const DATABASE_FILE = path.join(__dirname, '..', 'playground', '.tmp', 'data.db');
+const DATABASE_FILE = path.join(__dirname, '..', '.tmp', 'data.db');
 
 const main = async () => {
   const emulator = new TikTokEmulator();

@@ -3,7 +3,5 @@
  * framework's floor (Koa, Strapi's middlewares and router) next to the plugin's routes.
  */
 module.exports = {
-  routes: [
-    { method: 'GET', path: '/bench/noop', handler: 'bench.noop', config: { auth: false } },
-  ],
+  routes: [{ method: 'GET', path: '/bench/noop', handler: 'bench.noop', config: { auth: false } }],
 };
