@@ -88,7 +88,7 @@ export class StrapiProcess {
         else resolve();
       };
       this.child.on('message', onReply);
-      this.child.send({ id, type, file } as ChildCommand);
+      this.child.send({ id, type, file });
     });
   }
 

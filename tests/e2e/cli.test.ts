@@ -22,8 +22,8 @@ const run = (script: string, args: string[]): Running => {
     env: { ...process.env, LOG_LEVEL: 'error' },
   });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, output: () => output, exited };
 };
@@ -43,7 +43,7 @@ const waitForOutput = (running: Running, pattern: RegExp): Promise<RegExpMatchAr
       () => reject(new Error(`no ${pattern} in:\n${running.output()}`)),
       OUTPUT_WAIT_MS
     );
-    running.exited.then(() => {
+    void running.exited.then(() => {
       if (!check()) {
         clearTimeout(timer);
         reject(new Error(`exited without ${pattern}:\n${running.output()}`));

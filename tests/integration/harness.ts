@@ -149,7 +149,7 @@ export const setAdvancedSettingsInDatabase = async (
     strapi.db
       .connection('strapi_core_store_settings')
       .where({ key: 'plugin_users-permissions_advanced' });
-  const [row] = (await rows().select('value')) as { value: string }[];
+  const [row] = await rows().select<{ value: string }[]>('value');
   await rows().update({ value: JSON.stringify({ ...JSON.parse(row.value), ...changes }) });
 };
 

@@ -427,8 +427,12 @@ const main = async () => {
   }
 };
 
+/** An error's cause, which may be any value: an Error's own text, else its JSON. */
+const causeText = (cause: unknown) =>
+  cause instanceof Error ? String(cause) : JSON.stringify(cause);
+
 main().catch((error: unknown) => {
-  const cause = error instanceof Error && error.cause ? `\ncause: ${String(error.cause)}` : '';
+  const cause = error instanceof Error && error.cause ? `\ncause: ${causeText(error.cause)}` : '';
   process.stderr.write(`${error instanceof Error ? error.stack : String(error)}${cause}\n`);
   process.exit(1);
 });

@@ -46,7 +46,7 @@ export const load = (spec: LoadSpec): Promise<LoadResult> =>
       },
       (error, result) => {
         clearTimeout(watchdog);
-        if (error) return reject(error);
+        if (error) return reject(error as Error);
         const failed = result.errors + result.timeouts + result.non2xx;
         if (timedOut || failed > 0 || result.requests.total < spec.amount) {
           return reject(

@@ -6,6 +6,7 @@ interface PgClient {
   end(): Promise<void>;
 }
 // pg (a devDependency for the integration tests) ships no types; these three calls are all.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- untyped: no import to type
 const { Client } = require('pg') as { Client: new (config: object) => PgClient };
 
 /** The PostgreSQL server the bench uses (the same one as the integration tests). */

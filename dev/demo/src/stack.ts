@@ -88,6 +88,7 @@ export const startDemo = async (options: DemoOptions = {}): Promise<DemoStack> =
     });
     await seedBlockedUser(app.strapi);
     app.strapi.server.mount();
+    const strapiListener = app.strapi.server.app.callback();
     web.attach(
       {
         authorizeUrl,
@@ -97,7 +98,8 @@ export const startDemo = async (options: DemoOptions = {}): Promise<DemoStack> =
         callbackUrl,
         sdkRedirectUri,
       },
-      app.strapi.server.app.callback()
+      // Koa answers its own errors: the promise of a request never rejects.
+      (req, res) => void strapiListener(req, res)
     );
     return {
       url: `${web.url}${PAGE_PATHS.app}`,

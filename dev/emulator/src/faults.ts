@@ -39,6 +39,10 @@ const send =
     res.end(body);
   };
 
+/** An HTML error page, as a load balancer in front of TikTok would send, instead of JSON. */
+export const htmlError = (status: number, title: string): Fault =>
+  send(status, `<!doctype html><h1>${title}</h1>`, 'text/html');
+
 /**
  * A TikTok error in the endpoint's own format: OAuth's for the token endpoint, the `{ data,
  * error }` envelope elsewhere.
@@ -105,7 +109,7 @@ export const FAULTS = {
     }, 400);
     res.once('close', () => clearInterval(trickle));
   }) as Fault,
-  html500: send(500, '<!doctype html><h1>Internal Server Error</h1>', 'text/html'),
+  html500: htmlError(500, 'Internal Server Error'),
   malformedJson: send(200, '{"access_token": "act.x", "data": {"user": {', 'application/json'),
   errorWith200: tikTokError(200, 'internal_error', 'TikTok had an internal error.'),
   /** A profile with neither union_id nor open_id (and, for the token endpoint, no token). */

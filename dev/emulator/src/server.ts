@@ -258,7 +258,7 @@ export class TikTokEmulator {
     const fault = this.faults.get(url.pathname) ?? this.faults.get(ANY_PATH);
     if (!fault) return this.answer(req, url, res);
     await new Promise<void>((resolve, reject) =>
-      fault(req, res, () => this.answer(req, url, res).then(resolve, reject))
+      fault(req, res, () => void this.answer(req, url, res).then(resolve, reject))
     );
   }
 

@@ -7,7 +7,7 @@
  * `strapi build` itself cannot be used here: it finds the repository's tsconfig.json above the
  * playground, takes the JavaScript playground for a TypeScript app and fails to compile it.
  */
-const crypto = require('node:crypto');
+const { createHash } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -28,7 +28,7 @@ const filesUnder = (dir) =>
 
 /** Everything the admin bundle is built from: this plugin's admin, the app's config and Strapi. */
 const inputsHash = () => {
-  const hash = crypto.createHash('sha256');
+  const hash = createHash('sha256');
   const inputs = [
     ...filesUnder(path.join(ROOT, 'dist', 'admin')),
     ...filesUnder(path.join(APP_DIR, 'config')),

@@ -289,7 +289,7 @@ export const parseConfig = (raw: unknown, env: Env): PluginConfig => {
   merged.flows = toList(merged.flows);
 
   try {
-    return schema.validateSync(merged, { abortEarly: false, stripUnknown: false }) as PluginConfig;
+    return schema.validateSync(merged, { abortEarly: false, stripUnknown: false });
   } catch (error) {
     if (error instanceof yup.ValidationError) throw new ConfigError(error.errors);
     throw error;
