@@ -211,6 +211,20 @@ export interface Pool {
  * Signs `tokens`' people in once through `baseUrl`, then load phases over that pool, against any
  * Strapi process on the same database.
  */
+/** Returning people of `pool` on /connect and on users/me with their JWTs, against `strapi`. */
+export const returning = (pool: Pool, strapi: StrapiProcess) => ({
+  connect: {
+    pids: [strapi.pid],
+    spec: () => pool.connect(strapi.url, SCALE.returning),
+    warmUp: () => pool.connect(strapi.url, SCALE.warmUp),
+  },
+  usersMe: {
+    pids: [strapi.pid],
+    spec: () => pool.usersMe(strapi.url, SCALE.returning),
+    warmUp: () => pool.usersMe(strapi.url, SCALE.warmUp),
+  },
+});
+
 export const poolOf = async (baseUrl: string, tokens: readonly string[]): Promise<Pool> => {
   const jwts = await signInAll(baseUrl, tokens);
   return {

@@ -20,6 +20,7 @@ import {
   PREFIX,
   QUICK,
   REPETITIONS,
+  returning,
   ROOT,
   RTT_MS,
   SCALE,
@@ -71,16 +72,7 @@ interface Latency {
 const throughput = async (strapi: StrapiProcess): Promise<Throughput> => {
   const pool = await poolOf(strapi.url, Array.from({ length: SCALE.pool }, newPersonToken));
   const result = await interleave({
-    connect: {
-      pids: [strapi.pid],
-      spec: () => pool.connect(strapi.url, SCALE.returning),
-      warmUp: () => pool.connect(strapi.url, SCALE.warmUp),
-    },
-    usersMe: {
-      pids: [strapi.pid],
-      spec: () => pool.usersMe(strapi.url, SCALE.returning),
-      warmUp: () => pool.usersMe(strapi.url, SCALE.warmUp),
-    },
+    ...returning(pool, strapi),
     newPeople: { pids: [strapi.pid], spec: () => newPeople(strapi.url, SCALE.newPeople) },
   });
   return {

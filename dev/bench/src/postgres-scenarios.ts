@@ -9,6 +9,7 @@ import {
   ONLY,
   OUT_DIR,
   poolOf,
+  returning,
   SCALE,
   SCOPES,
   spec,
@@ -94,19 +95,6 @@ export const postgresBoots = (database: string, env: Record<string, string>): Bo
     ],
   ];
 };
-
-const returning = (pool: Pool, strapi: StrapiProcess) => ({
-  connect: {
-    pids: [strapi.pid],
-    spec: () => pool.connect(strapi.url, SCALE.returning),
-    warmUp: () => pool.connect(strapi.url, SCALE.warmUp),
-  },
-  usersMe: {
-    pids: [strapi.pid],
-    spec: () => pool.usersMe(strapi.url, SCALE.returning),
-    warmUp: () => pool.usersMe(strapi.url, SCALE.warmUp),
-  },
-});
 
 /** GET /api/bench/noop (the playground's do-nothing route) next to /connect, then both profiled. */
 const floor = async (pool: Pool, strapi: StrapiProcess): Promise<Floor> => {
