@@ -1,4 +1,4 @@
-/** Two levels, one command: pure/service tests, then a real Strapi booted from playground/. */
+/** Two levels, one command: pure/service tests, then a real Strapi booted from dev/playground/. */
 const tsJest = ['ts-jest', {}];
 
 module.exports = {

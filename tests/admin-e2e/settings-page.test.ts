@@ -19,10 +19,14 @@ let origin = 'http://127.0.0.1:0';
 
 beforeAll(async () => {
   // Once per run, in its own process: the admin bundle is the slow part (skipped if up to date).
-  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build-playground-admin.js')], {
-    stdio: 'inherit',
-    timeout: BUILD_TIMEOUT_MS,
-  });
+  execFileSync(
+    process.execPath,
+    [path.join(ROOT, 'dev', 'playground', 'scripts', 'build-admin.js')],
+    {
+      stdio: 'inherit',
+      timeout: BUILD_TIMEOUT_MS,
+    }
+  );
 
   browser = await launchChromium();
   context = await browser.newContext({

@@ -22,8 +22,8 @@ const run = (script: string, args: string[]): Running => {
     env: { ...process.env, LOG_LEVEL: 'error' },
   });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, output: () => output, exited };
 };
@@ -43,7 +43,7 @@ const waitForOutput = (running: Running, pattern: RegExp): Promise<RegExpMatchAr
       () => reject(new Error(`no ${pattern} in:\n${running.output()}`)),
       OUTPUT_WAIT_MS
     );
-    running.exited.then(() => {
+    void running.exited.then(() => {
       if (!check()) {
         clearTimeout(timer);
         reject(new Error(`exited without ${pattern}:\n${running.output()}`));
@@ -72,7 +72,7 @@ const start = (script: string, args: string[]) => {
 
 describe('npm run demo', () => {
   it('prints the URL to open, serves the page and Strapi, and Ctrl-C frees everything', async () => {
-    const demo = start('demo/dist/cli.js', ['--port', '0', '--emulator-port', '0']);
+    const demo = start('dev/demo/dist/cli.js', ['--port', '0', '--emulator-port', '0']);
     const [, pageUrl] = await waitForOutput(demo, /Open {2}(http:\/\/127\.0\.0\.1:\d+\/)/);
     const [, emulatorUrl] = await waitForOutput(
       demo,
@@ -97,7 +97,7 @@ describe('npm run demo', () => {
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const { port } = taken.address() as AddressInfo;
     try {
-      const demo = start('demo/dist/cli.js', ['--port', String(port), '--emulator-port', '0']);
+      const demo = start('dev/demo/dist/cli.js', ['--port', String(port), '--emulator-port', '0']);
       expect(await demo.exited).toBe(1);
       expect(demo.output()).toContain(`port ${port} is in use`);
     } finally {
@@ -106,7 +106,7 @@ describe('npm run demo', () => {
   });
 
   it('refuses a malformed port with the usage text', async () => {
-    const demo = start('demo/dist/cli.js', ['--port', 'eighty']);
+    const demo = start('dev/demo/dist/cli.js', ['--port', 'eighty']);
     expect(await demo.exited).toBe(2);
     expect(demo.output()).toContain('--port eighty is not a port');
     expect(demo.output()).toContain('Usage: npm run demo');
@@ -128,7 +128,7 @@ describe('npm run emulator', () => {
         { id: 'tess', open_id: 'tess-open', union_id: 'tess-union', display_name: 'Tess Staging' },
       ])
     );
-    const emulator = start('emulator/dist/cli.js', [
+    const emulator = start('dev/emulator/dist/cli.js', [
       '--port',
       '0',
       '--client-key',
@@ -182,7 +182,12 @@ describe('npm run emulator', () => {
   ])('refuses a people file that is %s', async (_case, content, message) => {
     const peopleFile = path.join(dir, 'bad.json');
     writeFileSync(peopleFile, content);
-    const emulator = start('emulator/dist/cli.js', ['--port', '0', '--people-file', peopleFile]);
+    const emulator = start('dev/emulator/dist/cli.js', [
+      '--port',
+      '0',
+      '--people-file',
+      peopleFile,
+    ]);
     expect(await emulator.exited).toBe(2);
     expect(emulator.output()).toContain(message);
   });

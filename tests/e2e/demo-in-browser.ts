@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startDemo, type DemoOptions, type DemoStack } from '../../demo/src/stack';
+import { startDemo, type DemoOptions, type DemoStack } from '../../dev/demo/src/stack';
 import { USER_UID } from '../../server/src/constants';
 import { launchChromium } from './browser';
 

@@ -1,4 +1,4 @@
-import { BLOCKED_PERSON } from '../../demo/src/stack';
+import { BLOCKED_PERSON } from '../../dev/demo/src/stack';
 import { USER_UID } from '../../server/src/constants';
 import { screenshot } from './browser';
 import { ALICE_EMAIL, useDemoInBrowser } from './demo-in-browser';

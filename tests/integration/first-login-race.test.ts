@@ -1,7 +1,7 @@
 import { IDENTITY_UID, USER_UID } from '../../server/src/constants';
 import request from 'supertest';
-import { startChildStrapi, type ChildStrapi } from '../support/child-strapi';
-import { TikTokProxy } from '../support/tiktok-proxy';
+import { answerTogether } from '../../dev/emulator/src';
+import { StrapiProcess } from '../../dev/strapi';
 import { TEST_DATABASE_CLIENT } from './databases';
 import { listenOnLoopback, startTestApp, type TestApp, route } from './harness';
 
@@ -53,16 +53,9 @@ const expectDistinctUsernames = async (
   for (const username of usernames) expect(username.startsWith(name)).toBe(true);
 };
 
-/** Boots the app with TikTok behind a proxy that can line the requests up. */
-const bootBehindProxy = async () => {
-  const proxy = new TikTokProxy();
-  const app = await startTestApp({ env: { TIKTOK_API_BASE_URL: await proxy.listen() } });
-  proxy.target = app.emulator.url;
-  return { app, proxy };
-};
-
-const signInAll = (baseUrls: string[], tokens: string[], proxy: TikTokProxy) => {
-  proxy.barrier(tokens.length);
+/** Signs each token in at once: TikTok holds its answers until all have asked, lining them up. */
+const signInAll = (app: TestApp, baseUrls: string[], tokens: string[]) => {
+  app.emulator.fault(answerTogether(tokens.length));
   return Promise.all(
     tokens.map((token, index) =>
       request(baseUrls[index % baseUrls.length])
@@ -88,20 +81,18 @@ const expectOneUser = async (
 
 describe(`first sign-in on ${TEST_DATABASE_CLIENT}`, () => {
   let app: TestApp;
-  let proxy: TikTokProxy;
   let url: string;
   beforeAll(async () => {
-    ({ app, proxy } = await bootBehindProxy());
+    app = await startTestApp();
     url = await listenOnLoopback(app);
   });
   afterAll(async () => {
     await app?.close();
-    await proxy?.close();
   });
 
   it(`${SIMULTANEOUS} simultaneous first sign-ins of one person create exactly one user`, async () => {
     const { email, tokens } = newPerson(app, SIMULTANEOUS);
-    const user = await expectOneUser(app, email, await signInAll([url], tokens, proxy));
+    const user = await expectOneUser(app, email, await signInAll(app, [url], tokens));
     const created = app.logs.filter((line) =>
       line.message.includes(`created user ${user.id} for a new TikTok sign-in`)
     );
@@ -110,19 +101,19 @@ describe(`first sign-in on ${TEST_DATABASE_CLIENT}`, () => {
 
   it('gives a user deleted in the admin a fresh account, even when they retry at once', async () => {
     const { email, tokens } = newPerson(app, 1 + SIMULTANEOUS);
-    const [first] = await signInAll([url], tokens.slice(0, 1), proxy);
+    const [first] = await signInAll(app, [url], tokens.slice(0, 1));
     const deleted = await expectOneUser(app, email, [first]);
     // What the admin's content manager does.
     await app.strapi.documents(USER_UID).delete({ documentId: deleted.documentId });
     expect(await app.strapi.db.query(USER_UID).count({ where: { email } })).toBe(0);
 
-    const fresh = await expectOneUser(app, email, await signInAll([url], tokens.slice(1), proxy));
+    const fresh = await expectOneUser(app, email, await signInAll(app, [url], tokens.slice(1)));
     expect(fresh.id).not.toBe(deleted.id);
   });
 
   it(`${SAME_NAME} different people with one display name, at once, get ${SAME_NAME} usernames`, async () => {
     const tokens = peopleNamed(app, SAME_NAME, 'clash.name');
-    await expectDistinctUsernames(app, 'clash.name', await signInAll([url], tokens, proxy));
+    await expectDistinctUsernames(app, 'clash.name', await signInAll(app, [url], tokens));
   });
 });
 
@@ -131,30 +122,28 @@ const sharedServers = TEST_DATABASE_CLIENT === 'sqlite' ? [] : [TEST_DATABASE_CL
 for (const client of sharedServers) {
   describe(`first sign-in over two Strapi processes sharing one ${client} database`, () => {
     let app: TestApp;
-    let proxy: TikTokProxy;
-    let second: ChildStrapi | undefined;
+    let second: StrapiProcess | undefined;
     let urls: string[];
     beforeAll(async () => {
-      ({ app, proxy } = await bootBehindProxy());
+      app = await startTestApp();
       // Booted after the first one has created the schema, as a rolling deploy would.
-      second = await startChildStrapi(app.env);
+      second = await StrapiProcess.start(app.env);
       urls = [await listenOnLoopback(app), second.url];
     });
     afterAll(async () => {
       await second?.stop();
       await app?.close();
-      await proxy?.close();
     });
 
     it(`${SIMULTANEOUS} simultaneous first sign-ins spread over both create exactly one user`, async () => {
       const { email, tokens } = newPerson(app, SIMULTANEOUS);
-      const responses = await signInAll(urls, tokens, proxy);
+      const responses = await signInAll(app, urls, tokens);
       await expectOneUser(app, email, responses);
     });
 
     it(`${SAME_NAME} different people with one display name, spread over both, get ${SAME_NAME} usernames`, async () => {
       const tokens = peopleNamed(app, SAME_NAME, 'two.process.clash');
-      await expectDistinctUsernames(app, 'two.process.clash', await signInAll(urls, tokens, proxy));
+      await expectDistinctUsernames(app, 'two.process.clash', await signInAll(app, urls, tokens));
     });
   });
 }

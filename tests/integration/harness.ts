@@ -2,15 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createStrapi, type Core } from '@strapi/strapi';
+import type { Core } from '@strapi/strapi';
 import request from 'supertest';
-import { TikTokEmulator, type EmulatorOptions } from '../../emulator/src';
-import { applyPlaygroundEnv, destroyKeepingListeners } from '../../demo/src/playground-app';
+import { TikTokEmulator, type EmulatorOptions } from '../../dev/emulator/src';
+import { bootPlayground, destroyKeepingListeners } from '../../dev/strapi';
 import { challengeFor } from '../../server/src/lib/oauth/pkce';
 import { FLOW_COOKIE, PLUGIN_ID, ROUTE_BASE, ROUTES } from '../../server/src/constants';
 import { createTestDatabase } from './databases';
 
-const APP_DIR = path.resolve(__dirname, '..', '..', 'playground');
 export const REDIRECT_APP_URL = 'https://app.example.com/auth/tiktok?from=strapi';
 export const STRAPI_URL = 'https://api.example.com';
 /** The path of one of the plugin's routes under `apiPrefix` (Strapi's `api.rest.prefix`). */
@@ -73,35 +72,31 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...options.env,
   };
-  // Every other playground variable is removed: nothing leaks from the previous test file.
-  applyPlaygroundEnv(env);
-
-  const strapi = createStrapi({ appDir: APP_DIR, distDir: APP_DIR });
   const logs: LogLine[] = [];
-  for (const level of LOG_LEVELS) {
-    const original = strapi.log[level].bind(strapi.log);
-    strapi.log[level] = ((message: unknown, ...rest: unknown[]) => {
-      logs.push({
-        level,
-        message:
-          message instanceof Error ? `${message.message}\n${message.stack}` : String(message),
-      });
-      return original(message as string, ...(rest as []));
-    }) as (typeof strapi.log)[typeof level];
-  }
+  const captureLogs = (strapi: Core.Strapi) => {
+    for (const level of LOG_LEVELS) {
+      const original = strapi.log[level].bind(strapi.log);
+      strapi.log[level] = ((message: unknown, ...rest: unknown[]) => {
+        logs.push({
+          level,
+          message:
+            message instanceof Error ? `${message.message}\n${message.stack}` : String(message),
+        });
+        return original(message as string, ...(rest as []));
+      }) as (typeof strapi.log)[typeof level];
+    }
+  };
 
   const cleanUp = async () => {
     await emulator.close();
     await database.drop();
     rmSync(dataDir, { recursive: true, force: true });
   };
-  try {
-    await strapi.load();
-  } catch (error) {
-    await destroyKeepingListeners(strapi).catch(() => undefined);
+  // Every other playground variable is removed: nothing leaks from the previous test file.
+  const strapi = await bootPlayground(env, captureLogs).catch(async (error: unknown) => {
     await cleanUp();
     throw error;
-  }
+  });
   strapi.server.mount();
 
   return {
@@ -157,7 +152,7 @@ export const setAdvancedSettingsInDatabase = async (
     strapi.db
       .connection('strapi_core_store_settings')
       .where({ key: 'plugin_users-permissions_advanced' });
-  const [row] = (await rows().select('value')) as { value: string }[];
+  const [row] = await rows().select<{ value: string }[]>('value');
   await rows().update({ value: JSON.stringify({ ...JSON.parse(row.value), ...changes }) });
 };
 

@@ -72,9 +72,10 @@ describe('what a returning person costs the database', () => {
         .where({ email: user.email })
         .toSQL()
         .toNative();
-      const plan = (await app.strapi.db.connection.raw(`explain query plan ${lookup.sql}`, [
-        ...lookup.bindings,
-      ])) as { detail: string }[];
+      const plan = await app.strapi.db.connection.raw<{ detail: string }[]>(
+        `explain query plan ${lookup.sql}`,
+        [...lookup.bindings]
+      );
       expect(plan.map((step) => step.detail).join('\n')).toMatch(
         new RegExp(`USING INDEX ${EMAIL_INDEX}`)
       );

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { startChildStrapi, type ChildStrapi } from '../support/child-strapi';
+import { StrapiProcess } from '../../dev/strapi';
 import { TEST_DATABASE_CLIENT } from './databases';
 import {
   expectError,
@@ -87,10 +87,10 @@ const sharedServers = TEST_DATABASE_CLIENT === 'sqlite' ? [] : [TEST_DATABASE_CL
 for (const client of sharedServers) {
   describe(`advanced settings over two Strapi processes sharing one ${client} database`, () => {
     let app: TestApp;
-    let second: ChildStrapi | undefined;
+    let second: StrapiProcess | undefined;
     beforeAll(async () => {
       app = await startTestApp();
-      second = await startChildStrapi(app.env);
+      second = await StrapiProcess.start(app.env);
     });
     afterAll(async () => {
       await second?.stop();

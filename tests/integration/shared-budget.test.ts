@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { RATE_LIMIT_TABLE } from '../../server/src/constants';
-import { startChildStrapi, type ChildStrapi } from '../support/child-strapi';
+import { StrapiProcess } from '../../dev/strapi';
 import { TEST_DATABASE_CLIENT } from './databases';
 import { listenOnLoopback, startTestApp, type TestApp, route } from './harness';
 
@@ -83,7 +83,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 for (const store of stores) {
   describe(`two Strapi processes sharing ${store.name}`, () => {
     let app: TestApp;
-    let second: ChildStrapi | undefined;
+    let second: StrapiProcess | undefined;
     let urls: string[];
 
     beforeAll(async () => {
@@ -97,7 +97,7 @@ for (const store of stores) {
           ...store.env,
         },
       });
-      second = await startChildStrapi(app.env);
+      second = await StrapiProcess.start(app.env);
       urls = [await listenOnLoopback(app), second.url];
     });
     afterAll(async () => {

@@ -1,5 +1,5 @@
 import { IDENTITY_UID, USER_UID } from '../../server/src/constants';
-import { FAULTS, TikTokProxy, afterTheExchange, type Behaviour } from '../support/tiktok-proxy';
+import { FAULTS, type Fault as EmulatorFault } from '../../dev/emulator/src';
 import {
   CALLBACK_URL,
   IOS_VERIFIER,
@@ -11,37 +11,33 @@ import {
 } from './harness';
 
 /**
- * TikTok misbehaving, for real over loopback sockets: "TikTok" is a proxy in front of the
- * emulator that answers with each fault in turn. Every fault ends in a clear error within the
+ * TikTok misbehaving, for real over loopback sockets: the emulator answers with each fault in
+ * turn. Every fault ends in a clear error within the
  * configured timeout, and nothing is half created.
  */
 const TIMEOUT_MS = 1000;
+const USER_INFO = '/v2/user/info/';
 
 let app: TestApp;
-let proxy: TikTokProxy;
 
 beforeAll(async () => {
-  proxy = new TikTokProxy();
-  app = await startTestApp({
-    env: { TIKTOK_API_BASE_URL: await proxy.listen(), TIKTOK_TIMEOUT_MS: String(TIMEOUT_MS) },
-  });
-  proxy.target = app.emulator.url;
+  app = await startTestApp({ env: { TIKTOK_TIMEOUT_MS: String(TIMEOUT_MS) } });
 });
 afterAll(async () => {
   await app?.close();
-  await proxy?.close();
 });
 afterEach(async () => {
-  proxy.reset();
-  if (!proxy.listening) await proxy.listen();
+  app.emulator.clearFault();
+  app.emulator.clearFault(USER_INFO);
+  await app.emulator.acceptConnections();
 });
 
-/** A fault: a behaviour of the proxy, or its port closed (connection refused). */
-type Fault = Behaviour | 'refused';
+/** A fault: one the emulator answers with, or its port closed (connection refused). */
+type Fault = EmulatorFault | 'refused';
 
 const arrange = async (fault: Fault) => {
-  if (fault === 'refused') await proxy.refuseConnections();
-  else proxy.behaviour = fault;
+  if (fault === 'refused') await app.emulator.refuseConnections();
+  else app.emulator.fault(fault);
 };
 
 const counts = async () => ({
@@ -139,7 +135,7 @@ describe.each(FAULT_CASES)('TikTok fault: %s', (_name, fault, userInfoMessage, e
       // A person never signed in before: any user or identity would be a half-created one.
       const code = issueCodeFor(app, 'bob', IOS_VERIFIER);
       const exchanges = app.emulator.callCount('/v2/oauth/token/');
-      proxy.behaviour = afterTheExchange(fault);
+      app.emulator.fault(fault, USER_INFO);
       await expectClearFailure(() => token(code), userInfoMessage);
       expect(app.emulator.callCount('/v2/oauth/token/')).toBe(exchanges + 1);
     });

@@ -188,7 +188,7 @@ describe('parseConfig', () => {
     });
 
     it('still names the bare variables when a setting is missing', () => {
-      const { TIKTOK_CLIENT_SECRET: _secret, ...withoutSecret } = prefixed;
+      const withoutSecret = { ...prefixed, TIKTOK_CLIENT_SECRET: undefined };
       expect(missingSettings(parseConfig({}, withoutSecret))).toEqual(['CLIENT_SECRET']);
     });
   });

@@ -1,4 +1,4 @@
-import { TikTokEmulator } from '../../emulator/src';
+import { TikTokEmulator } from '../../dev/emulator/src';
 
 /** The emulator's own behaviour that the plugin's tests do not reach. */
 

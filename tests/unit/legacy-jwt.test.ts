@@ -3,6 +3,7 @@ import type { Core } from '@strapi/strapi';
 import { legacyJwt } from '../../server/src/services/session/legacy-jwt';
 
 // users-permissions' own jwt service (from its public server entry): the reference to match.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- its package exports no types
 const usersPermissions = require('@strapi/plugin-users-permissions/strapi-server') as () => {
   services: { jwt: (deps: { strapi: Core.Strapi }) => { issue: (claims: object) => string } };
 };
@@ -46,7 +47,7 @@ describe('legacy-mode JWT', () => {
 
   it('follows a secret changed at run time', () => {
     const { config, stock, signer } = setup();
-    signer.issue(1);
+    void signer.issue(1);
     config['plugin::users-permissions.jwtSecret'] = 'rotated';
     expect(signer.issue(7)).toBe(stock.issue({ id: 7 }));
   });

@@ -9,7 +9,6 @@ import {
   BASIC_FIELDS,
   PROFILE_FIELDS,
   TIKTOK_BASE_URL,
-  TOKEN_PATH,
   tokenEndpoint,
   tokenSuccess,
   useNock,

@@ -75,7 +75,7 @@ export const parseConfig = (raw: unknown, env: Env): PluginConfig => {
     merged[key] = 'list' in SETTINGS[key] ? toList(value) : value;
   }
   try {
-    return schema.validateSync(merged, { abortEarly: false, stripUnknown: false }) as PluginConfig;
+    return schema.validateSync(merged, { abortEarly: false, stripUnknown: false });
   } catch (error) {
     if (error instanceof yup.ValidationError) throw new ConfigError(error.errors);
     throw error;

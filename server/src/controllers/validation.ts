@@ -106,6 +106,7 @@ export const readCallbackQuery = (query: unknown): CallbackQuery | undefined => 
 const MAX_APP_STATE_LENGTH = 512;
 // C0, DEL and C1: no app needs them, and each one seals to six bytes (`\u0001`), so 512 of them
 // make a cookie browsers drop.
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**

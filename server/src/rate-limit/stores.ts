@@ -1,5 +1,4 @@
 import type { Core } from '@strapi/strapi';
-import type { Knex } from 'knex';
 import {
   RateLimiterMemory,
   RateLimiterMySQL,
@@ -56,7 +55,7 @@ const ensureTable = async (strapi: Core.Strapi) => {
 /** The SQL store for the database Strapi runs on, through Strapi's own knex connection. */
 const databaseStore = async (strapi: Core.Strapi): Promise<SharedStore> => {
   await ensureTable(strapi);
-  const knex = strapi.db.connection as Knex;
+  const knex = strapi.db.connection;
   const common = {
     storeClient: knex,
     storeType: 'knex',
@@ -68,7 +67,7 @@ const databaseStore = async (strapi: Core.Strapi): Promise<SharedStore> => {
   const driver = String(knex.client.config.client);
   let limiter: SharedStore['limiter'];
   if (driver === 'pg' || driver === 'postgres') {
-    const schemaName = strapi.db.getSchemaName() as string | undefined;
+    const schemaName = strapi.db.getSchemaName();
     limiter = (options) => new RateLimiterPostgres({ ...common, schemaName, ...options });
   } else if (driver === 'mysql' || driver === 'mysql2') {
     const [rows] = (await knex.raw('SELECT DATABASE() AS name')) as [{ name: string }[]];
@@ -103,9 +102,10 @@ type RedisConstructor = new (url: string, options: Record<string, unknown>) => R
 const loadRedis = async (): Promise<RedisConstructor> => {
   try {
     // Strapi loads the CommonJS build, where require() finds the app's own ioredis.
-    const loaded = (
-      typeof require === 'function' ? require('ioredis') : await import('ioredis')
-    ) as { default?: RedisConstructor };
+    const loaded = // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (typeof require === 'function' ? require('ioredis') : await import('ioredis')) as {
+      default?: RedisConstructor;
+    };
     return loaded.default ?? (loaded as unknown as RedisConstructor);
   } catch {
     throw new Error(`[${PLUGIN_ID}] ${MESSAGES.redisClientMissing}`);

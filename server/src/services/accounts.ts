@@ -36,6 +36,7 @@ export const usernameBase = (profile: TikTokUser): string => {
     typeof name === 'string'
       ? name
           .normalize('NFC')
+          // eslint-disable-next-line no-control-regex -- control characters are what it removes
           .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\ufeff]/g, '')
           .replace(/\s+/g, ' ')
           .trim()
@@ -65,8 +66,8 @@ const accounts = ({ strapi }: { strapi: Core.Strapi }) => {
    * needs them, so a returning person never pays this read.
    */
   const advancedSettings = async (): Promise<AdvancedSettings> =>
-    ((await strapi.store({ type: 'plugin', name: 'users-permissions', key: 'advanced' }).get({})) ??
-      {}) as AdvancedSettings;
+    (await strapi.store({ type: 'plugin', name: 'users-permissions', key: 'advanced' }).get({})) ??
+    {};
 
   const usernameMinLength = (): number => {
     const attribute = strapi.getModel(USER_UID)?.attributes?.username as

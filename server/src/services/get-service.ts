@@ -10,4 +10,4 @@ export type Service<Name extends ServiceName> = ReturnType<Services[Name]>;
 export const getService = <Name extends ServiceName>(
   strapi: Core.Strapi,
   name: Name
-): Service<Name> => strapi.plugin(PLUGIN_ID).service(name) as Service<Name>;
+): Service<Name> => strapi.plugin(PLUGIN_ID).service<Service<Name>>(name);

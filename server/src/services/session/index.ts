@@ -53,9 +53,9 @@ const session = ({ strapi }: { strapi: Core.Strapi }) => {
     const access = await manager.generateAccessToken(refresh.token);
     if ('error' in access) throw new errors.ApplicationError(MESSAGES.sessionFailed);
 
-    const sessions = strapi.config.get('plugin::users-permissions.sessions') as
-      | UpSessionsConfig
-      | undefined;
+    const sessions = strapi.config.get<UpSessionsConfig | undefined>(
+      'plugin::users-permissions.sessions'
+    );
     const cookieRequested = ctx.request.header['x-strapi-refresh-cookie'] === 'httpOnly';
     if (sessions?.httpOnly || cookieRequested) {
       const cookie = sessions?.cookie ?? {};

@@ -1,0 +1,10 @@
+export { TikTokEmulator, type EmulatorOptions } from './server';
+export { DEFAULT_PEOPLE, parsePeople, type EmulatedPerson } from './people';
+export {
+  FAULTS,
+  answerTogether,
+  htmlError,
+  rateLimitExceeded,
+  tikTokError,
+  type Fault,
+} from './faults';

@@ -1,2 +1,0 @@
-export { TikTokEmulator, type EmulatorOptions } from './server';
-export { DEFAULT_PEOPLE, parsePeople, type EmulatedPerson } from './people';
