@@ -103,9 +103,9 @@ const loadRedis = async (): Promise<RedisConstructor> => {
   try {
     // Strapi loads the CommonJS build, where require() finds the app's own ioredis.
     const loaded = // eslint-disable-next-line @typescript-eslint/no-require-imports
-    (typeof require === 'function' ? require('ioredis') : await import('ioredis')) as {
-      default?: RedisConstructor;
-    };
+      (typeof require === 'function' ? require('ioredis') : await import('ioredis')) as {
+        default?: RedisConstructor;
+      };
     return loaded.default ?? (loaded as unknown as RedisConstructor);
   } catch {
     throw new Error(`[${PLUGIN_ID}] ${MESSAGES.redisClientMissing}`);
