@@ -19,7 +19,7 @@ interface Running {
 const run = (script: string, args: string[]): Running => {
   const child = spawn(process.execPath, [path.join(ROOT, script), ...args], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'error' },
+    env: { ...process.env, DEMO_PORT: undefined, EMULATOR_PORT: undefined, LOG_LEVEL: 'error' },
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -102,6 +102,35 @@ describe('npm run demo', () => {
       expect(demo.output()).toContain(`port ${port} is in use`);
     } finally {
       taken.close();
+    }
+  });
+
+  it('takes a free port when a default one (3000, 4010) is taken, and says where it is', async () => {
+    // Hold both defaults, unless something else on this machine already does.
+    const held = await Promise.all(
+      [3000, 4010].map(
+        (port) =>
+          new Promise<http.Server | undefined>((resolve) => {
+            const server = http.createServer();
+            server.once('error', () => resolve(undefined));
+            server.listen(port, '127.0.0.1', () => resolve(server));
+          })
+      )
+    );
+    try {
+      const demo = start('dev/demo/dist/cli.js', []);
+      const [, pageUrl] = await waitForOutput(demo, /Open {2}(http:\/\/127\.0\.0\.1:\d+\/)/);
+      const [, emulatorUrl] = await waitForOutput(
+        demo,
+        /TikTok emulator +(http:\/\/127\.0\.0\.1:\d+)/
+      );
+      expect(new URL(pageUrl).port).not.toBe('3000');
+      expect(new URL(emulatorUrl).port).not.toBe('4010');
+      expect(await (await fetch(pageUrl)).text()).toContain('Continue with TikTok');
+      demo.child.kill('SIGINT');
+      expect(await demo.exited).toBe(0);
+    } finally {
+      for (const server of held) server?.close();
     }
   });
 

@@ -6,8 +6,10 @@ const USAGE = `Usage: npm run demo -- [options]
 Starts, on 127.0.0.1 only, the TikTok emulator, the playground Strapi (a fresh SQLite file,
 the plugin pointed at the emulator) and a page that plays your mobile app. Ctrl-C stops all.
 
-  --port <n>            port of the demo page and Strapi's API (env DEMO_PORT, default 3000)
-  --emulator-port <n>   port of the TikTok emulator (env EMULATOR_PORT, default 4010)
+  --port <n>            port of the demo page and Strapi's API (env DEMO_PORT, default 3000,
+                        or a free port when 3000 is taken)
+  --emulator-port <n>   port of the TikTok emulator (env EMULATOR_PORT, default 4010, or a
+                        free port when 4010 is taken)
   --help                this text
 
 Other plugin variables set in your shell apply too, e.g. UP_JWT_MANAGEMENT=refresh.
@@ -15,15 +17,20 @@ Other plugin variables set in your shell apply too, e.g. UP_JWT_MANAGEMENT=refre
 
 const cli = commandLine('demo', USAGE);
 const values = cli.parse({
-  port: { type: 'string', default: process.env.DEMO_PORT ?? '3000' },
-  'emulator-port': { type: 'string', default: process.env.EMULATOR_PORT ?? '4010' },
+  port: { type: 'string' },
+  'emulator-port': { type: 'string' },
   help: { type: 'boolean' },
 });
+const chosenPort = values.port ?? process.env.DEMO_PORT;
+const chosenEmulatorPort = values['emulator-port'] ?? process.env.EMULATOR_PORT;
 
 const startedAt = Date.now();
 const starting = startDemo({
-  port: cli.port('port', values.port),
-  emulatorPort: cli.port('emulator-port', values['emulator-port']),
+  // A port the person chose is used or fails; a default one that is taken gives way.
+  port: chosenPort === undefined ? undefined : cli.port('port', chosenPort),
+  emulatorPort:
+    chosenEmulatorPort === undefined ? undefined : cli.port('emulator-port', chosenEmulatorPort),
+  preferredPorts: { page: 3000, emulator: 4010 },
   env: process.env,
 });
 

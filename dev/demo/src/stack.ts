@@ -24,6 +24,11 @@ export interface DemoOptions {
   /** Port of the TikTok emulator; 0 picks a free one. */
   emulatorPort?: number;
   /**
+   * Ports tried first for the page and the emulator whose port above is unset: when one is
+   * taken, a free one is used instead of failing (the CLI's defaults, 3000 and 4010).
+   */
+  preferredPorts?: { page: number; emulator: number };
+  /**
    * Extra playground/plugin variables (e.g. UP_JWT_MANAGEMENT=refresh); the ones that point the
    * plugin at the emulator and at the page always win. Unlisted variables are unset.
    */
@@ -47,6 +52,24 @@ const seedBlockedUser = async (strapi: Core.Strapi) => {
 };
 
 /**
+ * `listen(port)` on the port asked for; with none, on the preferred one, or on a free one (0)
+ * when that is taken.
+ */
+const listenOn = async <T>(
+  port: number | undefined,
+  preferred: number | undefined,
+  listen: (port: number) => Promise<T>
+): Promise<T> => {
+  if (port !== undefined || preferred === undefined) return listen(port ?? 0);
+  try {
+    return await listen(preferred);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    return listen(0);
+  }
+};
+
+/**
  * Starts the TikTok emulator, the playground Strapi (fresh SQLite file, plugin pointed at the
  * emulator) and the demo page, all on 127.0.0.1. Used by `npm run demo` and the e2e tests.
  */
@@ -62,7 +85,9 @@ export const startDemo = async (options: DemoOptions = {}): Promise<DemoStack> =
   };
 
   try {
-    web = await startWebServer(options.port ?? 0, HOST);
+    web = await listenOn(options.port, options.preferredPorts?.page, (port) =>
+      startWebServer(port, HOST)
+    );
     const callbackUrl = `${web.url}/api/${PLUGIN_ID}/callback`;
     const sdkRedirectUri = `${web.url}${PAGE_PATHS.sdkRedirect}`;
     // As in TikTok's portal, only registered redirect URIs may receive a code.
@@ -70,16 +95,21 @@ export const startDemo = async (options: DemoOptions = {}): Promise<DemoStack> =
       people: [...DEFAULT_PEOPLE, BLOCKED_PERSON],
       redirectUris: [callbackUrl, sdkRedirectUri],
     });
-    const tiktokUrl = await emulator.listen(options.emulatorPort ?? 0, HOST);
+    const tiktokUrl = await listenOn(
+      options.emulatorPort,
+      options.preferredPorts?.emulator,
+      (port) => emulator!.listen(port, HOST)
+    );
     const authorizeUrl = `${tiktokUrl}/v2/auth/authorize/`;
 
     app = await loadPlayground({
       LOG_LEVEL: 'error',
       ...options.env,
-      CLIENT_KEY: emulator.clientKey,
-      CLIENT_SECRET: emulator.clientSecret,
-      REDIRECT_APP_URL: `${web.url}${PAGE_PATHS.app}`,
-      STRAPI_URL: web.url,
+      // The prefixed names win over bare ones a shell may hold for something else.
+      TIKTOK_CLIENT_KEY: emulator.clientKey,
+      TIKTOK_CLIENT_SECRET: emulator.clientSecret,
+      TIKTOK_REDIRECT_APP_URL: `${web.url}${PAGE_PATHS.app}`,
+      TIKTOK_STRAPI_URL: web.url,
       TIKTOK_API_BASE_URL: tiktokUrl,
       TIKTOK_AUTHORIZE_URL: authorizeUrl,
       TIKTOK_ALLOWED_REDIRECT_URIS: sdkRedirectUri,
