@@ -8,6 +8,7 @@ import {
   expectError,
   setAdvancedSettings,
   startTestApp,
+  tokenForNewPerson,
   type TestApp,
   route,
 } from './harness';
@@ -33,16 +34,6 @@ const connect = (body: unknown) =>
     .post(CONNECT)
     .send(body as object);
 
-/** A TikTok account the emulator did not know yet, and a token for it. */
-const tokenForNewPerson = (id: string, displayName: string) => {
-  app.emulator.addPerson({
-    id,
-    open_id: `${id}-open`,
-    union_id: `${id}-union`,
-    display_name: displayName,
-  });
-  return app.emulator.issueAccessToken(id);
-};
 const usersWithEmail = (email: string) =>
   app.strapi.db.query(USER_UID).findMany({ where: { email } });
 describe('Flow A: /callback then /connect', () => {
@@ -121,7 +112,7 @@ describe('Flow A: /callback then /connect', () => {
         confirmed: true,
       },
     });
-    const response = await connect({ access_token: tokenForNewPerson('twin', 'Glitch Free') });
+    const response = await connect({ access_token: tokenForNewPerson(app, 'twin', 'Glitch Free') });
     expect(response.status).toBe(200);
     expect(response.body.user.username).toMatch(/^Glitch Free\d{4}$/);
   });
@@ -251,7 +242,7 @@ describe('/connect errors', () => {
     await setAdvancedSettings(app.strapi, { allow_register: false });
 
     expectError(
-      await connect({ access_token: tokenForNewPerson('late', 'Late Comer') }),
+      await connect({ access_token: tokenForNewPerson(app, 'late', 'Late Comer') }),
       400,
       'Register action is actually not available.'
     );
@@ -272,7 +263,7 @@ describe('/connect errors', () => {
     });
 
     expectError(
-      await connect({ access_token: tokenForNewPerson('owned', 'Owned') }),
+      await connect({ access_token: tokenForNewPerson(app, 'owned', 'Owned') }),
       400,
       'Email is already taken.'
     );
@@ -300,7 +291,7 @@ describe('/connect errors', () => {
     ).toBeNull();
 
     expectError(
-      await connect({ access_token: tokenForNewPerson('roleless', 'Roleless') }),
+      await connect({ access_token: tokenForNewPerson(app, 'roleless', 'Roleless') }),
       400,
       'Impossible to find the default role'
     );
