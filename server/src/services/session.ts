@@ -26,6 +26,23 @@ interface UpSessionsConfig {
 
 const DEFAULT_REFRESH_COOKIE = 'strapi_up_refresh';
 
+/** The request header a native app sends to get its refresh token in the body in any case. */
+const REFRESH_IN_BODY_HEADER = 'x-tiktok-auth-refresh';
+
+/**
+ * Cookie or body, decided as users-permissions' login decides (its `sessions.httpOnly`, or the
+ * client's `x-strapi-refresh-cookie: httpOnly`), with two exceptions for apps that have no
+ * cookie jar to keep it in: a request with `x-tiktok-auth-refresh: body`, and TikTok's redirect
+ * to `/callback` (the only GET that signs in), whose cookie would stay in the in-app browser
+ * while the app only ever sees the URL it is sent to.
+ */
+const refreshTokenInCookie = (ctx: Context, sessions: UpSessionsConfig | undefined): boolean => {
+  if (ctx.method === 'GET' || ctx.request.header[REFRESH_IN_BODY_HEADER] === 'body') return false;
+  return (
+    Boolean(sessions?.httpOnly) || ctx.request.header['x-strapi-refresh-cookie'] === 'httpOnly'
+  );
+};
+
 /**
  * Issues the Strapi session for a signed-in user exactly as users-permissions' own login does,
  * in both `jwtManagement` modes, and sanitizes the user the way its login response is sanitized.
@@ -57,8 +74,7 @@ const session = ({ strapi }: { strapi: Core.Strapi }) => {
     const sessions = strapi.config.get('plugin::users-permissions.sessions') as
       | UpSessionsConfig
       | undefined;
-    const cookieRequested = ctx.request.header['x-strapi-refresh-cookie'] === 'httpOnly';
-    if (sessions?.httpOnly || cookieRequested) {
+    if (refreshTokenInCookie(ctx, sessions)) {
       const cookie = sessions?.cookie ?? {};
       ctx.cookies.set(cookie.name || DEFAULT_REFRESH_COOKIE, refresh.token, {
         httpOnly: true,
