@@ -1,12 +1,12 @@
 // Drives one booted compatibility app over HTTP (and its admin in Chromium), the way a new user's
 // app would, and prints one "PASS name" or "FAIL name: reason" line per check for run.sh to count.
 //
-//   node check.js flows     <strapi origin> <emulator origin>
+//   node check.js flows     <strapi origin> <emulator origin> <client key>
 //   node check.js settings  <strapi origin> <screenshot path>
 const crypto = require('node:crypto');
 const path = require('node:path');
 
-const [mode, origin, third] = process.argv.slice(2);
+const [mode, origin, third, clientKey] = process.argv.slice(2);
 const API = `${origin}/api/tiktok-auth-mobile`;
 // Flow C's redirect URI, listed in TIKTOK_ALLOWED_REDIRECT_URIS by run.sh; the app never serves it.
 const APP_REDIRECT = 'http://127.0.0.1:9/tiktok-sdk';
@@ -57,7 +57,7 @@ const flows = async (emulator) => {
   const authorize = (params) =>
     redirectOf(
       `${emulator}/v2/auth/authorize/?${new URLSearchParams({
-        client_key: process.env.CLIENT_KEY,
+        client_key: clientKey,
         scope: 'user.info.basic,user.info.profile',
         response_type: 'code',
         state: 'compat',
@@ -131,7 +131,7 @@ const settings = async (screenshot) => {
       );
       expect(colours[0] !== colours[1], `missing and set badges share ${colours[0]}`);
       await page.mouse.move(0, 0);
-      await page.screenshot({ path: screenshot });
+      await page.screenshot({ path: screenshot, fullPage: true });
     });
   } finally {
     await browser.close();
