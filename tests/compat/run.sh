@@ -54,7 +54,8 @@ started=$(date +%s)
 EMULATOR_CLI=${EMULATOR_CLI:-$ROOT/emulator/dist/cli.js}
 npm run build:emulator --silent || fail "build the emulator"
 EMULATOR_PORT=$(free_port)
-node "$EMULATOR_CLI" --port "$EMULATOR_PORT" --client-key compat-key --client-secret compat-secret \
+CLIENT_KEY=compat-key
+node "$EMULATOR_CLI" --port "$EMULATOR_PORT" --client-key "$CLIENT_KEY" --client-secret compat-secret \
   >"$OUT/emulator.log" 2>&1 &
 emulator_pid=$!
 STRAPI_PID=
@@ -85,7 +86,7 @@ boot() {
   STRAPI_PORT=$(free_port)
   rm -rf "$app/.tmp"
   (cd "$app" && exec env -u CLIENT_SECRET -u TIKTOK_FLOWS PORT="$STRAPI_PORT" \
-    STRAPI_URL="http://127.0.0.1:$STRAPI_PORT" CLIENT_KEY=compat-key \
+    STRAPI_URL="http://127.0.0.1:$STRAPI_PORT" CLIENT_KEY="$CLIENT_KEY" \
     REDIRECT_APP_URL=myapp://auth/tiktok TIKTOK_API_BASE_URL="$EMULATOR" \
     TIKTOK_AUTHORIZE_URL="$EMULATOR/v2/auth/authorize/" \
     TIKTOK_ALLOWED_REDIRECT_URIS=http://127.0.0.1:9/tiktok-sdk "$@" \
@@ -132,7 +133,7 @@ for version in $VERSIONS; do
   fi
 
   if boot "$app" "$OUT/strapi-$version-flows.log" CLIENT_SECRET=compat-secret; then
-    checks "$version" flows "$STRAPI" "$EMULATOR"
+    checks "$version" flows "$STRAPI" "$EMULATOR" "$CLIENT_KEY"
   else
     fail "$version: boot with the plugin (see .tmp/compat/strapi-$version-flows.log)"
   fi
