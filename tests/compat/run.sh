@@ -71,7 +71,8 @@ wait_for "$EMULATOR/" "$emulator_pid" || fail "start the emulator"
 rm -f "$CACHE"/strapi-plugin-tiktok-auth-mobile-*.tgz
 packed=$(npm pack --silent --pack-destination "$CACHE" 2>"$OUT/pack.log" | tail -1)
 packed_files=$(tar -tzf "$CACHE/$packed" 2>/dev/null)
-if grep -qx 'package/dist/server/index.js' <<<"$packed_files"; then
+if grep -qx 'package/dist/server/index.js' <<<"$packed_files" &&
+  [ "$(stat -c %Y dist/server/index.js)" -ge "$started" ]; then
   pass "npm pack contains a fresh build ($(wc -l <<<"$packed_files") files)"
 else
   fail "npm pack contains a fresh build (see .tmp/compat/pack.log)"
