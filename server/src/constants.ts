@@ -40,6 +40,9 @@ export const FLOW_COOKIE = 'tiktok_auth_mobile_flow';
 /** users-permissions' refresh-token cookie name when its config names none. */
 export const DEFAULT_REFRESH_COOKIE = 'strapi_up_refresh';
 
+/** The request header a native app sends to get its refresh token in the body in any case. */
+export const REFRESH_IN_BODY_HEADER = 'x-tiktok-auth-refresh';
+
 /** Registered with Strapi's admin permission system at bootstrap. */
 export const ADMIN_ACTIONS = [
   {

@@ -382,6 +382,31 @@ describe('with redirectWith strapi_jwt, refresh sessions and an allow-list', () 
     expect((await usersMe(app, params.jwt)).body.provider).toBe('tiktok');
   });
 
+  it("hands the refresh token in the app URL even with users-permissions' sessions.httpOnly", async () => {
+    // A cookie set on the callback would stay in the in-app browser, out of the app's reach.
+    const SESSIONS = 'plugin::users-permissions.sessions';
+    const previous = app.strapi.config.get(SESSIONS);
+    app.strapi.config.set(SESSIONS, { httpOnly: true });
+    try {
+      const started = await startFlowB(app, '?state=s3');
+      const fromTikTok = await consentAt(started.tiktok, 'alice');
+      const response = await app
+        .http()
+        .get(`${fromTikTok.pathname}${fromTikTok.search}`)
+        .set('Cookie', started.cookie);
+      expect(response.status).toBe(302);
+      const setCookies = ([] as string[]).concat(response.headers['set-cookie'] ?? []);
+      expect(setCookies.some((c) => c.startsWith('strapi_up_refresh='))).toBe(false);
+      const refreshToken = new URL(response.headers.location).searchParams.get('refreshToken');
+      expect(refreshToken).toEqual(expect.any(String));
+
+      const refreshed = await app.http().post('/api/auth/refresh').send({ refreshToken });
+      expect(refreshed.status).toBe(200);
+    } finally {
+      app.strapi.config.set(SESSIONS, previous);
+    }
+  });
+
   it('refuses a callback link without the /authorize cookie (login CSRF): no exchange, no session', async () => {
     // The link-maker's own code, opened in the victim's browser, which holds no flow cookie.
     const link = await authorizeAt(app, 'bob');

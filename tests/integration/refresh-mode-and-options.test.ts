@@ -103,3 +103,100 @@ describe("jwtManagement: 'refresh'", () => {
     expect(cookie).toMatch(/httponly/i);
   });
 });
+
+const refreshCookieOf = (setCookie: string[] | string | undefined) =>
+  ([] as string[]).concat(setCookie ?? []).find((c) => c.startsWith('strapi_up_refresh='));
+
+// What `npx create-strapi-app` writes since 5.2x: refresh tokens in an httpOnly cookie only.
+describe("jwtManagement: 'refresh' with users-permissions' sessions.httpOnly", () => {
+  const SESSIONS = 'plugin::users-permissions.sessions';
+  let previous: unknown;
+  beforeAll(() => {
+    previous = app.strapi.config.get(SESSIONS);
+    app.strapi.config.set(SESSIONS, { httpOnly: true });
+  });
+  afterAll(() => {
+    app.strapi.config.set(SESSIONS, previous);
+  });
+
+  const connect = (headers: Record<string, string> = {}) => {
+    const token = app.emulator.issueAccessToken('alice', ['user.info.basic']);
+    return app
+      .http()
+      .post('/v1/tiktok-auth-mobile/connect')
+      .set(headers)
+      .send({ access_token: token, deviceId: 'phone-1' });
+  };
+
+  it('puts the refresh token only in the cookie by default, as the login does', async () => {
+    const response = await connect();
+    expect(response.status).toBe(200);
+    expect(Object.keys(response.body).sort()).toEqual(['jwt', 'user']);
+    expect(refreshCookieOf(response.headers['set-cookie'])).toMatch(/httponly/i);
+  });
+
+  it('answers the refresh token in the body to an app that sends x-tiktok-auth-refresh: body', async () => {
+    const response = await connect({ 'x-tiktok-auth-refresh': 'body' });
+    expect(response.status).toBe(200);
+    expect(Object.keys(response.body).sort()).toEqual(['jwt', 'refreshToken', 'user']);
+    expect(refreshCookieOf(response.headers['set-cookie'])).toBeUndefined();
+
+    // users-permissions takes it from the body; in this mode it answers the next one as a cookie.
+    const refreshed = await app
+      .http()
+      .post('/v1/auth/refresh')
+      .send({ refreshToken: response.body.refreshToken });
+    expect(refreshed.status).toBe(200);
+    expect(Object.keys(refreshed.body)).toEqual(['jwt']);
+    const rotated = refreshCookieOf(refreshed.headers['set-cookie']);
+    expect(rotated).toMatch(/httponly/i);
+    const me = await app
+      .http()
+      .get('/v1/users/me')
+      .set('Authorization', `Bearer ${refreshed.body.jwt}`);
+    expect(me.body.id).toBe(response.body.user.id);
+
+    const logout = await app
+      .http()
+      .post('/v1/auth/logout')
+      .set('Authorization', `Bearer ${refreshed.body.jwt}`)
+      .set('Cookie', rotated!.split(';')[0])
+      .send({});
+    expect(logout.status).toBe(200);
+    const afterLogout = await app
+      .http()
+      .post('/v1/auth/refresh')
+      .set('Cookie', rotated!.split(';')[0])
+      .send({});
+    expect(afterLogout.status).toBe(401);
+  });
+});
+
+describe("jwtManagement: 'refresh', the native app's whole session", () => {
+  it('refreshes with the body token, rotates it, and logs out so the token no longer works', async () => {
+    const token = app.emulator.issueAccessToken('bob', ['user.info.basic']);
+    const signIn = await app
+      .http()
+      .post('/v1/tiktok-auth-mobile/connect')
+      .send({ access_token: token, deviceId: 'phone-2' });
+    const refreshed = await app
+      .http()
+      .post('/v1/auth/refresh')
+      .send({ refreshToken: signIn.body.refreshToken });
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body.refreshToken).not.toBe(signIn.body.refreshToken);
+
+    const logout = await app
+      .http()
+      .post('/v1/auth/logout')
+      .set('Authorization', `Bearer ${refreshed.body.jwt}`)
+      .send({ deviceId: 'phone-2' });
+    expect(logout.status).toBe(200);
+    expect(logout.body).toEqual({ ok: true });
+    const afterLogout = await app
+      .http()
+      .post('/v1/auth/refresh')
+      .send({ refreshToken: refreshed.body.refreshToken });
+    expect(afterLogout.status).toBe(401);
+  });
+});

@@ -1,8 +1,9 @@
-import { Badge, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import type { SettingStatus } from '../api';
 import { useMessages, type MessageKey } from '../useMessages';
+import { StateBadge } from './StateBadge';
 
-const STATE_VARIANT = {
+const STATE_TONE = {
   set: 'success',
   default: 'neutral',
   missing: 'danger',
@@ -60,9 +61,9 @@ export const SettingsTable = ({ settings, extraProblems }: Props) => {
                 </Typography>
               </Td>
               <Td>
-                <Badge variant={STATE_VARIANT[state]} data-state={state}>
+                <StateBadge tone={STATE_TONE[state]} data-state={state}>
                   {t(`state.${state}` as MessageKey)}
-                </Badge>
+                </StateBadge>
                 {problems.map((problem) => (
                   <Typography key={problem} tag="p" variant="pi" textColor="danger600">
                     {problem}

@@ -1,6 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import {
-  Badge,
   Box,
   Flex,
   IconButton,
@@ -21,6 +20,7 @@ import {
 import { CredentialsCheck } from '../components/CredentialsCheck';
 import { PluginIcon } from '../components/PluginIcon';
 import { SettingsTable } from '../components/SettingsTable';
+import { StateBadge } from '../components/StateBadge';
 import { PERMISSIONS } from '../pluginId';
 import { useMessages } from '../useMessages';
 
@@ -145,11 +145,11 @@ const Status = ({ report }: { report: StatusReport }) => {
                   <Typography fontWeight="semiBold">{t(`flows.${flow.id}`)}</Typography>
                 </Td>
                 <Td>
-                  <Badge variant={flow.available ? 'success' : 'danger'}>
+                  <StateBadge tone={flow.available ? 'success' : 'danger'}>
                     {flow.available
                       ? t('flows.available')
                       : t('flows.unavailable', { needs: flow.needs.join(', ') })}
-                  </Badge>
+                  </StateBadge>
                 </Td>
                 <Td>
                   <Flex direction="column" alignItems="start" gap={1}>

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { buildSessionMetadata, errors } from '@strapi/utils';
-import { DEFAULT_REFRESH_COOKIE, USER_UID } from '../../constants';
+import { DEFAULT_REFRESH_COOKIE, REFRESH_IN_BODY_HEADER, USER_UID } from '../../constants';
 import { MESSAGES } from '../../messages';
 import type { StrapiUser } from '../accounts';
 import { getService } from '../get-service';
@@ -24,6 +24,20 @@ interface UpSessionsConfig {
     maxAge?: number;
   };
 }
+
+/**
+ * Cookie or body, decided as users-permissions' login decides (its `sessions.httpOnly`, or the
+ * client's `x-strapi-refresh-cookie: httpOnly`), with two exceptions for apps that have no
+ * cookie jar to keep it in: a request with `x-tiktok-auth-refresh: body`, and TikTok's redirect
+ * to `/callback` (the only GET that signs in), whose cookie would stay in the in-app browser
+ * while the app only ever sees the URL it is sent to.
+ */
+const refreshTokenInCookie = (ctx: Context, sessions: UpSessionsConfig | undefined): boolean => {
+  if (ctx.method === 'GET' || ctx.request.header[REFRESH_IN_BODY_HEADER] === 'body') return false;
+  return (
+    Boolean(sessions?.httpOnly) || ctx.request.header['x-strapi-refresh-cookie'] === 'httpOnly'
+  );
+};
 
 /**
  * Issues the Strapi session for a signed-in user exactly as users-permissions' own login does,
@@ -56,8 +70,7 @@ const session = ({ strapi }: { strapi: Core.Strapi }) => {
     const sessions = strapi.config.get<UpSessionsConfig | undefined>(
       'plugin::users-permissions.sessions'
     );
-    const cookieRequested = ctx.request.header['x-strapi-refresh-cookie'] === 'httpOnly';
-    if (sessions?.httpOnly || cookieRequested) {
+    if (refreshTokenInCookie(ctx, sessions)) {
       const cookie = sessions?.cookie ?? {};
       ctx.cookies.set(cookie.name || DEFAULT_REFRESH_COOKIE, refresh.token, {
         httpOnly: true,

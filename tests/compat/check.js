@@ -1,0 +1,153 @@
+// Drives one booted compatibility app over HTTP (and its admin in Chromium), the way a new user's
+// app would, and prints one "PASS name" or "FAIL name: reason" line per check for run.sh to count.
+//
+//   node check.js flows     <strapi origin> <emulator origin> <client key>
+//   node check.js settings  <strapi origin> <screenshot path>
+const nodeCrypto = require('node:crypto');
+const path = require('node:path');
+
+const [mode, origin, third, clientKey] = process.argv.slice(2);
+const API = `${origin}/api/tiktok-auth-mobile`;
+// Flow C's redirect URI, listed in TIKTOK_ALLOWED_REDIRECT_URIS by run.sh; the app never serves it.
+const APP_REDIRECT = 'http://127.0.0.1:9/tiktok-sdk';
+
+let failed = 0;
+const check = async (name, fn) => {
+  try {
+    await fn();
+    console.log(`PASS ${name}`);
+  } catch (error) {
+    failed += 1;
+    console.log(`FAIL ${name}: ${error.message}`);
+  }
+};
+const assert = (ok, message) => {
+  if (!ok) throw new Error(message);
+};
+
+const redirectOf = async (url, init) => {
+  const response = await fetch(url, { redirect: 'manual', ...init });
+  const location = response.headers.get('location');
+  assert(location, `${url.split('?')[0]} answered ${response.status} without a redirect`);
+  return new URL(location);
+};
+
+const postJson = async (url, body) => {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+};
+
+/** The session answer must be a users-permissions JWT that /api/users/me accepts. */
+const expectSignedIn = async ({ status, body }) => {
+  assert(status === 200, `answered ${status}: ${JSON.stringify(body.error ?? body)}`);
+  assert(body.user?.provider === 'tiktok', 'the user is not a TikTok user');
+  const me = await fetch(`${origin}/api/users/me`, {
+    headers: { Authorization: `Bearer ${body.jwt}` },
+  });
+  const user = await me.json();
+  assert(me.status === 200, `GET /api/users/me answered ${me.status}`);
+  assert(user.id === body.user.id, `the JWT is user ${user.id}'s, the answer named ${body.user.id}`);
+};
+
+const flows = async (emulator) => {
+  const authorize = (params) =>
+    redirectOf(
+      `${emulator}/v2/auth/authorize/?${new URLSearchParams({
+        client_key: clientKey,
+        scope: 'user.info.basic,user.info.profile',
+        response_type: 'code',
+        state: 'compat',
+        ...params,
+      })}`
+    );
+
+  await check('Flow A: /callback then /connect', async () => {
+    const callback = await authorize({ redirect_uri: `${API}/callback`, person: 'alice' });
+    const appUrl = await redirectOf(callback.href);
+    const accessToken = appUrl.searchParams.get('access_token');
+    assert(accessToken, `the app was sent ${appUrl.search}`);
+    await expectSignedIn(await postJson(`${API}/connect`, { access_token: accessToken }));
+  });
+
+  await check('Flow C: /token with PKCE', async () => {
+    const verifier = nodeCrypto.randomBytes(32).toString('hex');
+    const challenge = nodeCrypto.createHash('sha256').update(verifier).digest('hex');
+    const appUrl = await authorize({
+      redirect_uri: APP_REDIRECT,
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      person: 'bob',
+    });
+    const code = appUrl.searchParams.get('code');
+    assert(code, `the app was sent ${appUrl.search}`);
+    await expectSignedIn(
+      await postJson(`${API}/token`, { code, code_verifier: verifier, redirect_uri: APP_REDIRECT })
+    );
+  });
+};
+
+const settings = async (screenshot) => {
+  // playwright-core and Chromium come from this repository and Debian, never from the app.
+  const { chromium } = require(path.resolve(__dirname, '..', '..', 'node_modules', 'playwright-core'));
+  const admin = {
+    email: 'compat@example.com',
+    password: 'Compat-Check-1',
+    firstname: 'Compat',
+    lastname: 'Check',
+  };
+  await check('admin: register the first admin', async () => {
+    const { status, body } = await postJson(`${origin}/admin/register-admin`, admin);
+    assert(status === 200 || status === 201, `answered ${status}: ${JSON.stringify(body)}`);
+  });
+
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+  });
+  try {
+    // Tall enough for the whole page: 5.54's admin scrolls inside its layout, so `fullPage`
+    // would stop at the viewport.
+    const page = await browser.newPage({ viewport: { width: 1280, height: 2800 } });
+    await check('admin: the settings page shows the missing secret as missing', async () => {
+      await page.goto(`${origin}/admin`);
+      await page.getByLabel(/^Email/).fill(admin.email);
+      await page.getByLabel(/^Password/).fill(admin.password);
+      await page.getByRole('button', { name: 'Login' }).click();
+      await page.waitForURL(/\/admin(\/)?$/, { timeout: 60_000 });
+      await page.goto(`${origin}/admin/settings/tiktok-auth-mobile`);
+      const badge = page.locator('[data-setting="clientSecret"] [data-state]');
+      await badge.waitFor({ timeout: 60_000 });
+      const state = await badge.getAttribute('data-state');
+      assert(state === 'missing', `clientSecret is "${state}"`);
+      // The badge must look different from a set one, not just carry another word.
+      const colours = await page.evaluate(() =>
+        ['clientSecret', 'clientKey'].map((key) => {
+          /* global document, getComputedStyle -- runs in the page */
+          const el = document.querySelector(`[data-setting="${key}"] [data-state]`);
+          return getComputedStyle(el).backgroundColor;
+        })
+      );
+      assert(colours[0] !== colours[1], `missing and set badges share ${colours[0]}`);
+      // Strapi's own "new Media Library" banner (5.5x) only clutters the screenshot.
+      const closeBanner = page.getByRole('button', { name: 'Close' });
+      if ((await closeBanner.count()) === 1) await closeBanner.click();
+      await page.mouse.move(0, 0);
+      await page.screenshot({ path: screenshot });
+    });
+  } finally {
+    await browser.close();
+  }
+};
+
+(mode === 'flows' ? flows(third) : settings(third)).then(
+  () => process.exit(failed > 0 ? 1 : 0),
+  (error) => {
+    console.log(`FAIL ${mode}: ${error.message}`);
+    process.exit(1);
+  }
+);
