@@ -10,13 +10,21 @@ const STATE_TONE = {
   invalid: 'danger',
 } as const;
 
-// Without a value: a secret that is set, a derived key (the state secret), or nothing at all.
+// Without a value: a secret that is set, an unset optional setting without a default (the state
+// secret is derived; the Redis URL is only used with the redis store), or nothing at all.
 const NO_VALUE = {
   set: 'value.hidden',
   invalid: 'value.hidden',
-  default: 'value.derived',
+  default: 'value.none',
   missing: 'value.none',
 } as const;
+const UNSET_MEANS: Partial<Record<SettingStatus['key'], MessageKey>> = {
+  stateSecret: 'value.derived',
+  rateLimitRedisUrl: 'value.redisOnly',
+};
+
+const noValueLabel = (setting: SettingStatus): MessageKey =>
+  (setting.state === 'default' && UNSET_MEANS[setting.key]) || NO_VALUE[setting.state];
 
 const formatValue = (value: SettingStatus['value']) =>
   Array.isArray(value) ? value.join(', ') || '—' : String(value);
@@ -80,7 +88,7 @@ export const SettingsTable = ({ settings, extraProblems }: Props) => {
               </Td>
               <Td style={{ whiteSpace: 'normal', overflowWrap: 'anywhere', maxWidth: '24rem' }}>
                 <Typography tag="code">
-                  {'value' in setting ? formatValue(setting.value) : t(NO_VALUE[setting.state])}
+                  {'value' in setting ? formatValue(setting.value) : t(noValueLabel(setting))}
                 </Typography>
               </Td>
             </Tr>
