@@ -173,6 +173,12 @@ const tiktok = ({ strapi }: { strapi: Core.Strapi }) => {
   /** The answer inside an axios failure, if TikTok sent one. */
   const answerOf = (error: unknown) => (axios.isAxiosError(error) ? error.response : undefined);
   const agents = { http: new http.Agent(AGENT_OPTIONS), https: new https.Agent(AGENT_OPTIONS) };
+  // For the one resend after a pooled connection dropped: a connection of its own, as the pool
+  // may hold more sockets TikTok closed at the same moment.
+  const freshConnection = {
+    httpAgent: new http.Agent({ keepAlive: false }),
+    httpsAgent: new https.Agent({ keepAlive: false }),
+  };
   const client = createHttpClient(config, agents);
   const fieldsParam = userInfoFields(config.scopes).join(',');
   const basicFieldsParam = userInfoFields([BASIC_SCOPE]).join(',');
@@ -185,14 +191,15 @@ const tiktok = ({ strapi }: { strapi: Core.Strapi }) => {
     fields: string,
     signal: AbortSignal
   ): Promise<TikTokUserInfoResponse> => {
-    const get = () =>
+    const get = (connection?: typeof freshConnection) =>
       client.get<unknown>(USER_INFO_PATH, {
         params: { fields },
         headers: { Authorization: `Bearer ${accessToken}` },
         signal,
+        ...connection,
       });
     const response = await get().catch((error: unknown) => {
-      if (droppedBeforeAnswer(error)) return get();
+      if (droppedBeforeAnswer(error)) return get(freshConnection);
       throw error;
     });
     if (!isObject(response.data)) throw new Error('TikTok sent an unreadable answer');
