@@ -82,6 +82,39 @@ describe('tiktok service: connection pool', () => {
     }
   });
 
+  it('resends over a connection of its own, not another pooled one that TikTok dropped too', async () => {
+    const body = JSON.stringify({ data: { user: PERSON }, error: { code: 'ok', message: '' } });
+    const stale = new Set<Socket>();
+    let dropStale = false;
+    const server = http.createServer((req, res) => {
+      if (dropStale && stale.has(req.socket)) return req.socket.destroy();
+      res.setHeader('Content-Type', 'application/json');
+      res.end(body);
+    });
+    let connections = 0;
+    server.on('connection', (socket) => {
+      connections += 1;
+      if (!dropStale) stale.add(socket);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const service = createFakeStrapi({
+      pluginConfig: { apiBaseUrl: `http://127.0.0.1:${port}`, clientKey: 'k', clientSecret: 's' },
+    }).service('tiktok');
+    try {
+      // Two pooled connections, both of which TikTok then drops as soon as they are used.
+      await Promise.all([service.fetchUser('act.a'), service.fetchUser('act.b')]);
+      expect(stale.size).toBe(2);
+      dropStale = true;
+      await expect(service.fetchUser('act.c')).resolves.toEqual(PERSON);
+      expect(connections).toBe(3);
+    } finally {
+      service.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('gives up readably after that one retry', async () => {
     const tiktok = await droppingTikTok(Infinity);
     try {
