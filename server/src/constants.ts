@@ -30,7 +30,14 @@ export const ROUTES = {
   callback: '/callback',
   connect: '/connect',
   token: '/token',
+  webhook: '/webhook',
 } as const;
+
+/**
+ * The largest webhook body read. TikTok's events are a few hundred bytes; the raw body is kept in
+ * memory until its signature is checked, so a larger one is refused unread.
+ */
+export const MAX_WEBHOOK_BODY_BYTES = 64 * 1024;
 
 /** The route middleware of every route that calls TikTok (the per-client budget). */
 export const RATE_LIMIT_MIDDLEWARE = `plugin::${PLUGIN_ID}.rate-limit`;

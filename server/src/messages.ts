@@ -36,6 +36,9 @@ export const MESSAGES = {
     'server.proxy.koa is on with maxIpsCount 0: the leftmost X-Forwarded-For address, which any client ' +
     'can write, is taken as the client and keys the rate limit. Set server.proxy.maxIpsCount to the ' +
     'number of proxies in front of Strapi',
+  webhookSignatureInvalid: 'Invalid TikTok webhook signature',
+  webhookBodyTooLarge: 'The webhook body is too large.',
+  webhookBodyInvalid: 'Not a TikTok webhook event',
   unsetVariables: (names: readonly string[]) =>
     `Unset environment variables: check ${names.join(', ')}`,
 } as const;

@@ -1,4 +1,5 @@
 import auth from './auth';
 import settings from './settings';
+import webhook from './webhook';
 
-export default { auth, settings };
+export default { auth, settings, webhook };

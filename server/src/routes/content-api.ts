@@ -46,5 +46,13 @@ export default {
       handler: 'auth.token',
       config: tiktokCallingRoute,
     },
+    // Signed by TikTok, verified over the raw body that the webhook-raw-body server middleware
+    // keeps (registered in register.ts). Calls no one, so it spends no rate-limit budget.
+    {
+      method: 'POST' as const,
+      path: ROUTES.webhook,
+      handler: 'webhook.receive',
+      config: publicRoute,
+    },
   ],
 };
