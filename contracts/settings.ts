@@ -19,7 +19,10 @@ export type SettingKey =
   | 'flows'
   | 'rateLimitStore'
   | 'stateSecret'
-  | 'rateLimitRedisUrl';
+  | 'rateLimitRedisUrl'
+  | 'storeTokens'
+  | 'tokenEncryptionKey'
+  | 'tokenEncryptionPreviousKeys';
 
 /** Where a setting's value came from, in the config's order of precedence. */
 export type SettingSource = 'plugin-config' | 'env' | 'default' | 'unset';
@@ -42,6 +45,6 @@ export interface SettingStatus {
   /** Both a plugin config value and the env variable are set: the env variable is ignored. */
   envIgnored: boolean;
   /** The effective value; absent for secrets, which are only ever reported as set. */
-  value?: string | number | string[];
+  value?: string | number | boolean | string[];
   problems: string[];
 }

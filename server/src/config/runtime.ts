@@ -27,6 +27,10 @@ export const pluginConfig = perInstance((strapi: Core.Strapi) => {
         ? [callbackUrl]
         : [];
   const stateSecrets = parsed.stateSecret ? [parsed.stateSecret] : appKeys(strapi);
+  const tokenSecrets = [
+    ...(parsed.tokenEncryptionKey ? [parsed.tokenEncryptionKey] : appKeys(strapi)),
+    ...parsed.tokenEncryptionPreviousKeys,
+  ];
 
   return {
     get: (): PluginConfig => parsed,
@@ -48,6 +52,13 @@ export const pluginConfig = perInstance((strapi: Core.Strapi) => {
      * instance of one app shares; empty only if the app has neither.
      */
     stateSecrets: (): readonly string[] => stateSecrets,
+
+    /**
+     * Secrets of the token vault, the sealing one first: `tokenEncryptionKey`, else Strapi's
+     * `APP_KEYS` (which rotate the same way: new one first), then `tokenEncryptionPreviousKeys`.
+     * Empty only if the app has none of them.
+     */
+    tokenSecrets: (): readonly string[] => tokenSecrets,
 
     /** Whether people reach this Strapi over https (TLS often ends at a proxy in front of it). */
     isPublicUrlHttps: (): boolean => parsed.strapiUrl?.startsWith('https:') ?? false,
