@@ -28,6 +28,8 @@ export const MESSAGES = {
   noRedirectUri: 'No redirect_uri provided',
   redirectUriNotAllowed: 'redirect_uri is not allowed',
   tokenExchangeFailed: (reason: string) => `Failed to get TikTok token: ${reason}`,
+  tokenRefreshFailed: (reason: string) => `Failed to refresh TikTok token: ${reason}`,
+  tokenRevokeFailed: (reason: string) => `Failed to revoke TikTok token: ${reason}`,
   tooManyRequests: 'Too many requests, please try again later.',
   tikTokRateLimited: 'TikTok asked this app to slow down, please try again later.',
   redisClientMissing:
