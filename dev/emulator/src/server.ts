@@ -359,7 +359,8 @@ export class TikTokEmulator {
       expires_in: this.accessTokenTtlSeconds,
       open_id: authorization.person.open_id,
       refresh_token: refreshToken,
-      refresh_expires_in: Math.max(0, Math.floor((authorization.refreshExpiresAt - now) / 1000)),
+      // Whole seconds left, rounded up: a token issued this millisecond has its full lifetime.
+      refresh_expires_in: Math.max(0, Math.ceil((authorization.refreshExpiresAt - now) / 1000)),
       scope: authorization.scopes.join(','),
       token_type: 'Bearer',
     };
