@@ -48,14 +48,14 @@ const normalizedPath = (path: string) => path.replace(/\/+$/, '').toLowerCase();
  * bytes for the controller, which checks the signature before parsing them itself. The app's
  * middleware configuration stays as it is, and every other request is untouched.
  */
-export const webhookRawBody =
-  (strapi: Core.Strapi) =>
-  async (ctx: Context, next: Next): Promise<void> => {
-    const webhookPath = `${pluginConfig(strapi).routeBase()}${ROUTES.webhook}`;
+export const webhookRawBody = (strapi: Core.Strapi) => {
+  // Known once the config is parsed, on the first request: the plugin registers before that.
+  let webhookPath: string | undefined;
+  return async (ctx: Context, next: Next): Promise<void> => {
+    if (ctx.method !== 'POST') return next();
+    webhookPath ??= normalizedPath(`${pluginConfig(strapi).routeBase()}${ROUTES.webhook}`);
     // The router matches paths case-insensitively and with a trailing slash: so does this.
-    if (ctx.method !== 'POST' || normalizedPath(ctx.path) !== normalizedPath(webhookPath)) {
-      return next();
-    }
+    if (normalizedPath(ctx.path) !== webhookPath) return next();
     captured.set(ctx.req, await readRaw(ctx.req, MAX_WEBHOOK_BODY_BYTES));
     // The stream is consumed: koa-body must not try to read it again (it would fail with "stream
     // is not readable"). Without these headers a request has no body as far as parsers know.
@@ -63,3 +63,4 @@ export const webhookRawBody =
     delete ctx.req.headers['transfer-encoding'];
     return next();
   };
+};
