@@ -41,6 +41,14 @@ export const MESSAGES = {
   webhookSignatureInvalid: 'Invalid TikTok webhook signature',
   webhookBodyTooLarge: 'The webhook body is too large.',
   webhookBodyInvalid: 'Not a TikTok webhook event',
+  alreadyLinkedToAnother: 'This TikTok account is already linked to another user.',
+  userAlreadyLinked: 'A TikTok account is already linked to this user.',
+  cannotUnlinkOnlyWay: 'Cannot unlink the only way this user signs in.',
+  noIdentity: 'No TikTok account is linked to this user.',
+  linkBodyAmbiguous:
+    'Send either access_token, or code with code_verifier and redirect_uri, not both.',
+  // users-permissions' own answers to a request without a usable JWT.
+  missingCredentials: 'Missing or invalid credentials',
   unsetVariables: (names: readonly string[]) =>
     `Unset environment variables: check ${names.join(', ')}`,
 } as const;

@@ -11,6 +11,7 @@ import {
   USER_FIELDS_BY_SCOPE,
   type TikTokOAuthError,
   type TikTokRefreshSuccess,
+  type TikTokPerson,
   type TikTokTokenSuccess,
   type TikTokUser,
   type TikTokUserInfoResponse,
@@ -280,7 +281,7 @@ const tiktok = ({ strapi }: { strapi: Core.Strapi }) => {
   const tokenForm = (code: string, redirectUri: string) =>
     clientForm({ code, grant_type: 'authorization_code', redirect_uri: redirectUri });
 
-  return {
+  const service = {
     /** Trades an authorization code for TikTok tokens (`POST /v2/oauth/token/`). */
     async exchangeCode({
       code,
@@ -339,14 +340,18 @@ const tiktok = ({ strapi }: { strapi: Core.Strapi }) => {
     /**
      * Reads the person behind an access token (`GET /v2/user/info/`): the only way TikTok offers
      * to check a token. When the token lacks a configured extra scope, the basic fields suffice.
+     * `scopes` is what the person granted: TikTok's own list when the caller has it (a code
+     * exchange answers it), else the scopes whose fields were read.
      */
-    async fetchUser(accessToken: string): Promise<TikTokUser> {
+    async readPerson(accessToken: string, grantedScopes?: string): Promise<TikTokPerson> {
       await ensureNotPaused(USER_INFO_PATH);
       let answer: TikTokUserInfoResponse;
+      let scopes = config.scopes;
       try {
         answer = await deadline((signal) =>
           requestUser(accessToken, fieldsParam, signal).catch((error: unknown) => {
             if (fieldsParam !== basicFieldsParam && refusedForScope(error)) {
+              scopes = [BASIC_SCOPE];
               return requestUser(accessToken, basicFieldsParam, signal);
             }
             throw error;
@@ -369,7 +374,16 @@ const tiktok = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!isObject(user) || Object.keys(user).length === 0) {
         throw new errors.ApplicationError(MESSAGES.userDoesNotExist);
       }
-      return user;
+      const granted = grantedScopes
+        ?.split(',')
+        .map((scope) => scope.trim())
+        .filter(Boolean);
+      return { profile: user, scopes: granted?.length ? granted : [...scopes] };
+    },
+
+    /** The profile alone of `readPerson`. */
+    async fetchUser(accessToken: string): Promise<TikTokUser> {
+      return (await service.readPerson(accessToken)).profile;
     },
 
     /**
@@ -399,6 +413,7 @@ const tiktok = ({ strapi }: { strapi: Core.Strapi }) => {
       agents.https.destroy();
     },
   };
+  return service;
 };
 
 export default tiktok;
