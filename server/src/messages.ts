@@ -47,6 +47,19 @@ export const MESSAGES = {
   noIdentity: 'No TikTok account is linked to this user.',
   linkBodyAmbiguous:
     'Send either access_token, or code with code_verifier and redirect_uri, not both.',
+  tokensNotStored: 'No TikTok tokens are kept for this user: they must sign in with TikTok again.',
+  tokensUnusable:
+    'TikTok refused to refresh the tokens of this user: they must sign in with TikTok again.',
+  tokensDisconnected: 'This user removed the app in TikTok: they must sign in with TikTok again.',
+  tokenExpired:
+    'The TikTok access token of this user expired and cannot be refreshed: they must sign in with TikTok again.',
+  tokensUnreadable:
+    'The TikTok tokens of this user were sealed with a key no longer configured: they must sign in with TikTok again.',
+  tokenRefreshBusy:
+    "Another refresh of this user's TikTok tokens did not finish in time, please try again later.",
+  tokenStorageOff: 'TikTok tokens are not kept: storeTokens is off.',
+  tokenVaultWithoutKey:
+    'storeTokens is on but no key seals the tokens: set TIKTOK_TOKEN_ENCRYPTION_KEY (32+ characters) or APP_KEYS',
   // users-permissions' own answers to a request without a usable JWT.
   missingCredentials: 'Missing or invalid credentials',
   unsetVariables: (names: readonly string[]) =>

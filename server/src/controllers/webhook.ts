@@ -42,7 +42,7 @@ const webhook = ({ strapi }: { strapi: Core.Strapi }) => ({
     });
     if (!verdict.ok) return refuse(`signature ${verdict.reason}`);
 
-    handleWebhookEvent(strapi, readWebhookEvent(raw));
+    await handleWebhookEvent(strapi, readWebhookEvent(raw));
     ctx.body = { received: true };
   },
 });
