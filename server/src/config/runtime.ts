@@ -20,6 +20,9 @@ export const pluginConfig = perInstance((strapi: Core.Strapi) => {
   const callbackUrl = parsed.strapiUrl
     ? `${parsed.strapiUrl}${routeBase}${ROUTES.callback}`
     : undefined;
+  const webhookUrl = parsed.strapiUrl
+    ? `${parsed.strapiUrl}${routeBase}${ROUTES.webhook}`
+    : undefined;
   const allowedRedirectUris =
     parsed.allowedRedirectUris.length > 0
       ? parsed.allowedRedirectUris
@@ -40,6 +43,9 @@ export const pluginConfig = perInstance((strapi: Core.Strapi) => {
 
     /** The redirect URI to register at TikTok, following a changed `api.rest.prefix`. */
     callbackUrl: (): string | undefined => callbackUrl,
+
+    /** The webhook callback URL to register in the TikTok portal. */
+    webhookUrl: (): string | undefined => webhookUrl,
 
     /** The path the plugin's routes live under, e.g. `/api/tiktok-auth-mobile`. */
     routeBase: (): string => routeBase,

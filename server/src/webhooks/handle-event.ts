@@ -18,6 +18,7 @@ export type WebhookOutcome =
   | { kind: 'other-app' }
   | { kind: 'authorization-removed'; userId: number | null; reason: RemovalReason }
   | { kind: 'already-handled' }
+  | { kind: 'stale' }
   | { kind: 'unknown-person' }
   | { kind: 'ignored'; event: string };
 
@@ -35,7 +36,7 @@ const removeAuthorization = async (
 ): Promise<WebhookOutcome> => {
   const signedInAt = row.lastSignInAt ? new Date(row.lastSignInAt).getTime() : 0;
   // TikTok's create_time has whole seconds: a sign-in in that same second is not later.
-  if (signedInAt >= (event.createTime + 1) * 1000) return { kind: 'already-handled' };
+  if (signedInAt >= (event.createTime + 1) * 1000) return { kind: 'stale' };
   const at = new Date();
   const { count } = await strapi.db.query(IDENTITY_UID).updateMany({
     where: { id: row.id, disconnectedAt: null },
@@ -96,7 +97,7 @@ export const handleWebhookEvent = async (
   strapi.log.info(
     outcome.kind === 'authorization-removed'
       ? `[${PLUGIN_ID}] webhook: TikTok removed the authorization of user ${row.userId} (reason ${reason}: ${REMOVAL_REASONS[reason]}): tokens forgotten, identity disconnected`
-      : `[${PLUGIN_ID}] webhook: authorization.removed for user ${row.userId} already handled`
+      : `[${PLUGIN_ID}] webhook: authorization.removed for user ${row.userId} ${outcome.kind === 'stale' ? 'predates their latest sign-in' : 'already handled'}: ignored`
   );
   return outcome;
 };
