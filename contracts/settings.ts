@@ -18,6 +18,7 @@ export type SettingKey =
   | 'rateLimitMax'
   | 'flows'
   | 'rateLimitStore'
+  | 'profileSync'
   | 'stateSecret'
   | 'rateLimitRedisUrl';
 

@@ -21,8 +21,14 @@ export interface StatusReport {
   userInfoFields: string[];
   flows: FlowStatus[];
   users: {
-    /** Users-permissions users whose provider is `tiktok`. */
-    count: number;
+    /** TikTok identities linked to a user: all, those whose user a TikTok sign-in created, and
+     * those linked to an existing account (`POST /link`). */
+    identities: { total: number; signUp: number; linked: number };
+    /**
+     * Users-permissions users whose provider is `tiktok`. Those the original plugin created get
+     * their identity at their next sign-in, so this may exceed `identities.signUp`.
+     */
+    tiktokUsers: number;
     /** The last Strapi session this plugin issued (any flow); null if none since it records them. */
     lastSignInAt: string | null;
   };

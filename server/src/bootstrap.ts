@@ -1,7 +1,11 @@
 import type { Core } from '@strapi/strapi';
+import { ConfigError } from './config/parse';
+import { profileSyncProblems } from './config/profile-sync';
 import { pluginConfig } from './config/runtime';
 import { TIKTOK_API_BASE_URL, TIKTOK_AUTHORIZE_URL, type PluginConfig } from './config/settings';
-import { ADMIN_ACTIONS, PLUGIN_ID } from './constants';
+import { ADMIN_ACTIONS, PLUGIN_ID, USER_UID } from './constants';
+import { ensureExactIdColumns } from './content-types/exact-ids';
+import { registerWebhookEvents } from './events';
 import { MESSAGES } from './messages';
 import { rateLimits } from './rate-limit/budget';
 
@@ -22,14 +26,27 @@ const trustsAnyForwardedClaim = (strapi: Core.Strapi): boolean =>
   Boolean(strapi.config.get('server.proxy.koa')) &&
   !(Number(strapi.config.get('server.proxy.maxIpsCount', 0)) > 0);
 
+/** Stops boot when profile sync names a user attribute it cannot write (config is checked earlier). */
+const checkProfileSync = (strapi: Core.Strapi, config: PluginConfig) => {
+  const attributes = (strapi.getModel(USER_UID)?.attributes ?? {}) as Record<
+    string,
+    { type?: string }
+  >;
+  const problems = profileSyncProblems(config.profileSync, attributes);
+  if (problems.length > 0) throw new ConfigError(problems);
+};
+
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
+  const config = pluginConfig(strapi);
+  checkProfileSync(strapi, config.get());
   await strapi.service('admin::permission').actionProvider.registerMany(ADMIN_ACTIONS);
+  registerWebhookEvents(strapi);
+  await ensureExactIdColumns(strapi);
   await rateLimits(strapi).start();
   if (trustsAnyForwardedClaim(strapi)) {
     strapi.log.warn(`[${PLUGIN_ID}] ${MESSAGES.proxyTrustsAnyClaim}`);
   }
 
-  const config = pluginConfig(strapi);
   if (process.env.NODE_ENV === 'production') {
     // Whoever answers at apiBaseUrl decides who signs in: in production it must be TikTok.
     for (const [key, value, official] of nonTikTokUrls(config.get())) {

@@ -30,10 +30,30 @@ export const ROUTES = {
   callback: '/callback',
   connect: '/connect',
   token: '/token',
+  link: '/link',
+  me: '/me',
 } as const;
 
 /** The route middleware of every route that calls TikTok (the per-client budget). */
 export const RATE_LIMIT_MIDDLEWARE = `plugin::${PLUGIN_ID}.rate-limit`;
+
+/**
+ * The route middleware of the signed-in user's routes (`/link`, `/me`): checks the
+ * users-permissions JWT itself, so that no role needs a permission for them.
+ */
+export const SIGNED_IN_MIDDLEWARE = `plugin::${PLUGIN_ID}.signed-in`;
+
+/**
+ * The events emitted on Strapi's event hub (§11), by the key Strapi's webhook store lists them
+ * under; the value is the event name a webhook subscribes to and receives.
+ */
+export const EVENTS = {
+  USER_CREATED: `${PLUGIN_ID}.user.created`,
+  SIGN_IN: `${PLUGIN_ID}.sign-in`,
+  IDENTITY_LINKED: `${PLUGIN_ID}.identity.linked`,
+  IDENTITY_UNLINKED: `${PLUGIN_ID}.identity.unlinked`,
+  AUTHORIZATION_REMOVED: `${PLUGIN_ID}.authorization.removed`,
+} as const;
 
 /** The cookie that carries Flow B from `/authorize` to `/callback`. */
 export const FLOW_COOKIE = 'tiktok_auth_mobile_flow';
@@ -53,6 +73,9 @@ export const ADMIN_ACTIONS = [
     pluginName: PLUGIN_ID,
   },
 ];
+
+/** The identity content type's table (content-types/identity.ts). */
+export const IDENTITY_TABLE = 'tiktok_auth_identities';
 
 /** The plugin's own table, next to Strapi's: created at boot, not tracked by Strapi's schema sync. */
 export const RATE_LIMIT_TABLE = 'tiktok_auth_mobile_rate_limits';

@@ -36,6 +36,14 @@ export const MESSAGES = {
     'server.proxy.koa is on with maxIpsCount 0: the leftmost X-Forwarded-For address, which any client ' +
     'can write, is taken as the client and keys the rate limit. Set server.proxy.maxIpsCount to the ' +
     'number of proxies in front of Strapi',
+  alreadyLinkedToAnother: 'This TikTok account is already linked to another user.',
+  userAlreadyLinked: 'A TikTok account is already linked to this user.',
+  cannotUnlinkOnlyWay: 'Cannot unlink the only way this user signs in.',
+  noIdentity: 'No TikTok account is linked to this user.',
+  linkBodyAmbiguous:
+    'Send either access_token, or code with code_verifier and redirect_uri, not both.',
+  // users-permissions' own answers to a request without a usable JWT.
+  missingCredentials: 'Missing or invalid credentials',
   unsetVariables: (names: readonly string[]) =>
     `Unset environment variables: check ${names.join(', ')}`,
 } as const;

@@ -90,7 +90,7 @@ describe('with the right credentials', () => {
     await page.getByText('Redirect URI copied').waitFor();
     await expect(page.evaluate('navigator.clipboard.readText()')).resolves.toBe(CALLBACK_URL);
     await expect(page.getByTestId('tiktok-users').textContent()).resolves.toBe(
-      'No TikTok users yet'
+      'No linked TikTok accounts yet'
     );
     await expect(stateOf('clientSecret')).resolves.toBe('set');
     await expect(

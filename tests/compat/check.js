@@ -55,7 +55,10 @@ const expectSignedIn = async ({ status, body }) => {
   });
   const user = await me.json();
   assert(me.status === 200, `GET /api/users/me answered ${me.status}`);
-  assert(user.id === body.user.id, `the JWT is user ${user.id}'s, the answer named ${body.user.id}`);
+  assert(
+    user.id === body.user.id,
+    `the JWT is user ${user.id}'s, the answer named ${body.user.id}`
+  );
 };
 
 const flows = async (emulator) => {
@@ -144,7 +147,9 @@ const explainFailure = async (page, journal, screenshot, error) => {
 
 const settings = async (screenshot) => {
   // playwright-core and Chromium come from this repository and Debian, never from the app.
-  const { chromium } = require(path.resolve(__dirname, '..', '..', 'node_modules', 'playwright-core'));
+  const { chromium } = require(
+    path.resolve(__dirname, '..', '..', 'node_modules', 'playwright-core')
+  );
   const admin = {
     email: 'compat@example.com',
     password: 'Compat-Check-1',

@@ -96,9 +96,13 @@ describe('admin settings API on a configured Strapi', () => {
     expect(response.text).not.toContain(STATE_SECRET);
   });
 
-  it('counts TikTok users and shows when one last signed in', async () => {
+  it('counts linked TikTok accounts by origin, and shows when one last signed in', async () => {
     const before = (await getWithToken(app, ADMIN_API.status, token)).body.data.users;
-    expect(before).toEqual({ count: 0, lastSignInAt: null });
+    expect(before).toEqual({
+      identities: { total: 0, signUp: 0, linked: 0 },
+      tiktokUsers: 0,
+      lastSignInAt: null,
+    });
 
     const startedAt = new Date().toISOString();
     const signIn = await app
@@ -106,13 +110,25 @@ describe('admin settings API on a configured Strapi', () => {
       .post(route('connect'))
       .send({ access_token: app.emulator.issueAccessToken('alice') });
     expect(signIn.status).toBe(200);
-    // Another provider's user is not a TikTok user.
+    // Another provider's user is not a TikTok user; once it links TikTok, it counts as linked.
+    const local = await app
+      .http()
+      .post('/api/auth/local/register')
+      .send({ username: 'local-user', email: 'local@example.com', password: 'Passw0rd-local' });
+    const linked = await app
+      .http()
+      .post(route('link'))
+      .set('Authorization', `Bearer ${local.body.jwt}`)
+      .send({ access_token: app.emulator.issueAccessToken('bob') });
+    expect(linked.status).toBe(200);
+    // A user of the original plugin, whose identity comes with its next sign-in.
     await app.strapi.db.query(USER_UID).create({
-      data: { username: 'local-user', email: 'local@example.com', provider: 'local' },
+      data: { username: 'legacy', email: 'legacy-union@tiktok.com', provider: 'tiktok' },
     });
 
     const after = (await getWithToken(app, ADMIN_API.status, token)).body.data.users;
-    expect(after.count).toBe(1);
+    expect(after.identities).toEqual({ total: 2, signUp: 1, linked: 1 });
+    expect(after.tiktokUsers).toBe(2);
     expect(after.lastSignInAt >= startedAt).toBe(true);
     expect(after.lastSignInAt <= new Date().toISOString()).toBe(true);
   });

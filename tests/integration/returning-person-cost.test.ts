@@ -34,7 +34,7 @@ const queriesDuring = async (action: () => Promise<void>): Promise<string[]> => 
 };
 
 describe('what a returning person costs the database', () => {
-  it('is one read of the users table, not of the users-permissions settings', async () => {
+  it('is a read of its identity, one of its user and the identity kept current: no settings read', async () => {
     const token = app.emulator.issueAccessToken('alice');
     expect((await connect(token)).status).toBe(200);
 
@@ -44,8 +44,10 @@ describe('what a returning person costs the database', () => {
       expect(response.body.user).toMatchObject({ username: 'Alice Example' });
     });
 
-    expect(sql).toHaveLength(1);
-    expect(sql[0]).toMatch(/^select .* from [`"]up_users[`"]/i);
+    expect(sql).toHaveLength(3);
+    expect(sql[0]).toMatch(/^select .* from [`"]tiktok_auth_identities[`"] .*open_id/i);
+    expect(sql[1]).toMatch(/^select .* from [`"]up_users[`"] .* where .*[`"]id[`"] = /i);
+    expect(sql[2]).toMatch(/^update [`"]tiktok_auth_identities[`"] set .*last_sign_in_at/i);
   });
   it('has an index on the users email column, on every database', async () => {
     const inspector = (

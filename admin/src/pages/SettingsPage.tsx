@@ -1,14 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import {
-  Box,
-  Flex,
-  IconButton,
-  Table,
-  Tbody,
-  Td,
-  Tr,
-  Typography,
-} from '@strapi/design-system';
+import { Box, Flex, IconButton, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
 import { Duplicate } from '@strapi/icons';
 import { Layouts, Page, useClipboard, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import {
@@ -171,7 +162,15 @@ const Status = ({ report }: { report: StatusReport }) => {
 
       <Section title={t('users.title')}>
         <Typography data-testid="tiktok-users">
-          {t('users.count', { count: report.users.count })}
+          {t('users.identities', { count: report.users.identities.total })}
+        </Typography>
+        {report.users.identities.total > 0 && (
+          <Typography data-testid="tiktok-identity-origins">
+            {t('users.origins', report.users.identities)}
+          </Typography>
+        )}
+        <Typography variant="pi" textColor="neutral600" data-testid="tiktok-provider-users">
+          {t('users.tiktokUsers', { count: report.users.tiktokUsers })}
         </Typography>
         <Typography>
           {t('users.lastSignIn', {

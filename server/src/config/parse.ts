@@ -31,6 +31,19 @@ const toList = (value: unknown) =>
         .filter(Boolean)
     : value;
 
+/**
+ * `displayName:displayName,avatarUrl:avatar` (env, or a config string) becomes an object;
+ * objects pass through. Anything else is left for the schema to name.
+ */
+const toMap = (value: unknown) => {
+  if (typeof value !== 'string') return value;
+  const pairs = (toList(value) as string[]).map((pair) =>
+    pair.split(':').map((part) => part.trim())
+  );
+  if (pairs.some((pair) => pair.length !== 2 || pair.includes(''))) return value;
+  return Object.fromEntries(pairs);
+};
+
 const givenIn = (raw: unknown): Record<string, unknown> =>
   raw && typeof raw === 'object' ? { ...(raw as Record<string, unknown>) } : {};
 
@@ -72,7 +85,8 @@ export const parseConfig = (raw: unknown, env: Env): PluginConfig => {
   // Unknown keys stay in, so that the schema names them.
   const merged = givenIn(raw);
   for (const { key, value } of resolveSettings(raw, env)) {
-    merged[key] = 'list' in SETTINGS[key] ? toList(value) : value;
+    const spec = SETTINGS[key];
+    merged[key] = 'list' in spec ? toList(value) : 'map' in spec ? toMap(value) : value;
   }
   try {
     return schema.validateSync(merged, { abortEarly: false, stripUnknown: false });

@@ -34,6 +34,12 @@ const problemsOf = (key: SettingKey, config: PluginConfig, callbackUrl?: string)
   return [];
 };
 
+/** A value as the page lists it: a mapping (profileSync) as `field → attribute` lines. */
+const shown = (value: NonNullable<PluginConfig[SettingKey]>): string | number | string[] =>
+  typeof value === 'object' && !Array.isArray(value)
+    ? Object.entries(value).map(([from, to]) => `${from} → ${to}`)
+    : value;
+
 /**
  * The state of every setting for the admin page, from the raw plugin config, the environment
  * and the config parsed from both at boot. Secrets are reported as set or not, never shown.
@@ -59,7 +65,7 @@ export const describeSettings = (
       state,
       source: isBlank(value) && source !== 'default' ? 'unset' : source,
       envIgnored: source === 'plugin-config' && envSet,
-      ...(isSecret(key) || isBlank(value) ? {} : { value }),
+      ...(isSecret(key) || isBlank(value) ? {} : { value: shown(value) }),
       problems,
     };
   });

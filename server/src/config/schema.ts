@@ -1,5 +1,12 @@
 import * as yup from 'yup';
-import { BASIC_SCOPE, FLOWS, RATE_LIMIT_STORES, type Flow, type PluginConfig } from './settings';
+import {
+  BASIC_SCOPE,
+  FLOWS,
+  PROFILE_FIELDS,
+  RATE_LIMIT_STORES,
+  type Flow,
+  type PluginConfig,
+} from './settings';
 
 // What a valid value is. Which value applies (plugin config, env, default) is settings.ts's and
 // parse.ts's business: the schema sees the merged result only.
@@ -35,6 +42,41 @@ const httpUrl = (key: string, normalize?: (value: string) => string) =>
   text(key, normalize).test(key, `${key} must be an absolute http(s) URL`, (value) =>
     value === undefined ? true : isUrlWithScheme(value, ['http:', 'https:'])
   );
+
+const PROFILE_FIELD_NAMES = Object.keys(PROFILE_FIELDS);
+const isMapping = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const ATTRIBUTE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * `profileSync`: TikTok field names to user attribute names, each attribute written by one field
+ * at most. Whether the user model has the attribute is checked at bootstrap, when it is known.
+ */
+const profileSync = yup
+  .mixed<PluginConfig['profileSync']>()
+  .test(
+    'profileSync',
+    'profileSync must map TikTok fields to user attributes, e.g. { displayName: "displayName" } (env: displayName:displayName,avatarUrl:avatar)',
+    isMapping
+  )
+  .test(
+    'profileSyncFields',
+    `profileSync keys must be TikTok fields: ${PROFILE_FIELD_NAMES.join(', ')}`,
+    (value) =>
+      !isMapping(value) || Object.keys(value).every((field) => PROFILE_FIELD_NAMES.includes(field))
+  )
+  .test(
+    'profileSyncAttributes',
+    'profileSync values must be user attribute names, each used once',
+    (value) => {
+      const attributes = isMapping(value) ? Object.values(value) : [];
+      return (
+        attributes.every((name) => typeof name === 'string' && ATTRIBUTE_NAME.test(name)) &&
+        new Set(attributes).size === attributes.length
+      );
+    }
+  )
+  .required();
 
 export const schema = yup
   .object({
@@ -120,6 +162,7 @@ export const schema = yup
       .mixed<PluginConfig['rateLimitStore']>()
       .oneOf([...RATE_LIMIT_STORES], 'rateLimitStore must be database, redis or memory')
       .required(),
+    profileSync,
     rateLimitRedisUrl: text('rateLimitRedisUrl')
       .test(
         'rateLimitRedisUrl',

@@ -1,4 +1,5 @@
 import type { SettingKey } from '../../../contracts/settings';
+import type { TikTokUser } from '../lib/tiktok/types';
 
 export const BASIC_SCOPE = 'user.info.basic';
 
@@ -12,6 +13,16 @@ export type Flow = (typeof FLOWS)[number];
 export const TIKTOK_API_BASE_URL = 'https://open.tiktokapis.com';
 export const TIKTOK_AUTHORIZE_URL = 'https://www.tiktok.com/v2/auth/authorize/';
 export const RATE_LIMIT_STORES = ['database', 'redis', 'memory'] as const;
+
+/** The TikTok profile values profile sync can copy onto a user, by their name in `profileSync`. */
+export const PROFILE_FIELDS = {
+  displayName: 'display_name',
+  avatarUrl: 'avatar_url',
+  username: 'username',
+  openId: 'open_id',
+  unionId: 'union_id',
+} as const satisfies Record<string, keyof TikTokUser>;
+export type ProfileField = keyof typeof PROFILE_FIELDS;
 
 /**
  * - `required`: the plugin cannot work without it; unset, every route answers 500;
@@ -33,6 +44,8 @@ interface SettingSpec {
   secret?: boolean;
   /** A comma-separated string (env or config) becomes a list. */
   list?: boolean;
+  /** A comma-separated string of `key:value` pairs (env or config) becomes an object. */
+  map?: boolean;
   /** The value of an unset `optional` setting. */
   default?: unknown;
 }
@@ -80,6 +93,8 @@ export const SETTINGS = {
   flows: { env: 'TIKTOK_FLOWS', kind: 'optional', list: true, default: FLOWS },
   // The database Strapi already uses: every instance of the app shares it, with nothing to set up.
   rateLimitStore: { env: 'TIKTOK_RATE_LIMIT_STORE', kind: 'optional', default: 'database' },
+  // Off unless asked for: the user model has no attribute for TikTok values until the app adds one.
+  profileSync: { env: 'TIKTOK_PROFILE_SYNC', kind: 'optional', map: true, default: {} },
   stateSecret: { env: 'TIKTOK_STATE_SECRET', kind: 'derived', secret: true },
   rateLimitRedisUrl: { env: 'TIKTOK_RATE_LIMIT_REDIS_URL', kind: 'derived', secret: true },
 } as const satisfies Record<SettingKey, SettingSpec>;
@@ -144,6 +159,11 @@ export interface PluginConfig {
    * process's memory (a single instance only).
    */
   rateLimitStore: (typeof RATE_LIMIT_STORES)[number];
+  /**
+   * Profile sync: TikTok profile values copied onto user attributes on every sign-in, e.g.
+   * `{ displayName: 'displayName', avatarUrl: 'avatar' }`; empty turns it off.
+   */
+  profileSync: Partial<Record<ProfileField, string>>;
   /** The Redis server of `rateLimitStore: 'redis'`, e.g. redis://127.0.0.1:6379. */
   rateLimitRedisUrl?: string;
 }

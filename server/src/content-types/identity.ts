@@ -1,21 +1,27 @@
+import { IDENTITY_TABLE } from '../constants';
+
 /**
- * One row per TikTok person this plugin has created a user for. Its unique index on the
- * pseudo-email is what lets exactly one of many simultaneous first sign-ins create the user, and
- * its unique index on the username what keeps two different people from getting one username, on
- * every database and across processes (see services/identities.ts). Rows written before the
- * username was claimed here have none: every database lets a unique index hold many NULLs.
+ * One row per TikTok person known to this plugin: the identity of one users-permissions user,
+ * keyed by TikTok's ids. Its unique indexes are what make the identity rules hold on every
+ * database and across processes (see services/identities.ts):
+ * - `pseudoEmail`: exactly one of many simultaneous first sign-ins of a person creates the user;
+ * - `username`: two people never get one username from simultaneous first sign-ins;
+ * - `openId`, `unionId`: a person is linked to one user at most, however many links race;
+ * - `userId`: a user has one TikTok identity at most.
+ * Every database lets a unique index hold many NULLs: rows written before a column existed, or by
+ * a link (which claims no username), stay valid. The ids are compared exactly; on MySQL/MariaDB
+ * bootstrap gives their columns a binary collation (see exact-ids.ts).
  * Internal: hidden from the admin's content manager and builder.
  */
 export default {
   schema: {
     kind: 'collectionType',
-    collectionName: 'tiktok_auth_identities',
+    collectionName: IDENTITY_TABLE,
     info: {
       singularName: 'identity',
       pluralName: 'identities',
       displayName: 'TikTok identity',
-      description:
-        'Links a TikTok pseudo-email to the user created for it, and claims its username (internal).',
+      description: 'A TikTok person and the user they sign in as (internal).',
     },
     options: { draftAndPublish: false },
     pluginOptions: {
@@ -26,6 +32,20 @@ export default {
       pseudoEmail: { type: 'string', required: true, configurable: false },
       userId: { type: 'integer', configurable: false },
       username: { type: 'string', configurable: false },
+      // TikTok's ids are a few dozen characters: a varchar(255) index fits MySQL's key limit.
+      openId: { type: 'string', configurable: false },
+      unionId: { type: 'string', configurable: false },
+      // TikTok's avatar URLs carry long signatures: text, which no index needs.
+      displayName: { type: 'text', configurable: false },
+      avatarUrl: { type: 'text', configurable: false },
+      scopes: { type: 'json', configurable: false },
+      /** `signup`: the user was created by a TikTok sign-in; `link`: linked to an existing user. */
+      origin: { type: 'enumeration', enum: ['signup', 'link'], configurable: false },
+      linkedAt: { type: 'datetime', configurable: false },
+      lastSignInAt: { type: 'datetime', configurable: false },
+      // Set when TikTok tells that the person removed the app's access (§10).
+      disconnectedAt: { type: 'datetime', configurable: false },
+      disconnectReason: { type: 'string', configurable: false },
     },
     indexes: [
       {
@@ -38,6 +58,9 @@ export default {
         columns: ['username'],
         type: 'unique',
       },
+      { name: 'tiktok_auth_identities_open_id_unique', columns: ['open_id'], type: 'unique' },
+      { name: 'tiktok_auth_identities_union_id_unique', columns: ['union_id'], type: 'unique' },
+      { name: 'tiktok_auth_identities_user_id_unique', columns: ['user_id'], type: 'unique' },
     ],
   },
 };

@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
 import { pluginConfig } from '../config/runtime';
-import { BASIC_SCOPE, type Flow } from '../config/settings';
+import { BASIC_SCOPE } from '../config/settings';
 import { PLUGIN_ID } from '../constants';
 import { sameState } from '../lib/crypto/sealing';
 import { appRedirectUrl } from '../lib/http/redirect';
@@ -12,6 +12,7 @@ import { RATE_LIMITED } from '../middlewares/rate-limit-guard';
 import { retryAfterOf } from '../rate-limit/refusals';
 import { getService } from '../services/get-service';
 import { flowCookie } from './flow-cookie';
+import { routeGuards } from './guards';
 import {
   readAccessToken,
   readAppState,
@@ -29,26 +30,7 @@ type AppParams = Record<string, string | undefined>;
 const auth = ({ strapi }: { strapi: Core.Strapi }) => {
   const settings = () => pluginConfig(strapi);
 
-  /** Answers the spec's 500 when a required setting is unset; true when the route may go on. */
-  const ensureConfigured = (ctx: Context): boolean => {
-    const missing = settings().missing();
-    if (missing.length === 0) return true;
-    ctx.internalServerError(MESSAGES.unsetVariables(missing));
-    return false;
-  };
-
-  const isOn = (flow: Flow) => settings().get().flows.includes(flow);
-
-  /**
-   * A route of a flow the app turned off (`flows`) answers 403, before anything else; true when
-   * the route may go on. Answered, not thrown: Strapi's route guard swaps the message of a thrown
-   * ForbiddenError for a bare "Forbidden".
-   */
-  const ensureFlow = (ctx: Context, flow: Flow): boolean => {
-    if (isOn(flow)) return true;
-    ctx.forbidden(MESSAGES.flowDisabled(flow));
-    return false;
-  };
+  const { isOn, ensureConfigured, ensureFlow, checkRedirectUri } = routeGuards(strapi);
 
   /**
    * Why a callback that brought no flow cookie (Flow A) is refused, if it is: Flow A turned off,
@@ -167,9 +149,7 @@ const auth = ({ strapi }: { strapi: Core.Strapi }) => {
     async token(ctx: Context) {
       if (!ensureFlow(ctx, 'token') || !ensureConfigured(ctx)) return;
       const request = readTokenRequest(ctx.request.body);
-      if (!settings().allowedRedirectUris().includes(request.redirectUri)) {
-        throw new errors.ValidationError(MESSAGES.redirectUriNotAllowed);
-      }
+      checkRedirectUri(request.redirectUri);
       ctx.body = await getService(strapi, 'login').withCode(
         request,
         ctx,

@@ -1,4 +1,5 @@
 import auth from './auth';
+import identity from './identity';
 import settings from './settings';
 
-export default { auth, settings };
+export default { auth, identity, settings };

@@ -151,3 +151,15 @@ export const readTokenRequest = (body: unknown): TokenRequest => {
   const valid = readBody(tokenBodySchema, body);
   return { code: valid.code, codeVerifier: valid.code_verifier, redirectUri: valid.redirect_uri };
 };
+
+/**
+ * A `/link` body: `{ access_token }`, or `{ code, code_verifier, redirect_uri }` as `/token`
+ * takes it, each checked as its own route checks it. Both at once is refused rather than guessed.
+ */
+export const readLinkRequest = (body: unknown): { accessToken: string } | TokenRequest => {
+  const given = ownStrings(['access_token', 'code'], body);
+  if (given.access_token !== undefined && given.code !== undefined) {
+    throw new errors.ValidationError(MESSAGES.linkBodyAmbiguous);
+  }
+  return given.code === undefined ? { accessToken: readAccessToken(body) } : readTokenRequest(body);
+};

@@ -1,4 +1,4 @@
-import { RATE_LIMIT_MIDDLEWARE, ROUTES } from '../constants';
+import { RATE_LIMIT_MIDDLEWARE, ROUTES, SIGNED_IN_MIDDLEWARE } from '../constants';
 
 // Public by design (auth: false): the person is not signed in yet, and the app's Public role
 // needs no change. Strapi mounts these under `${api.rest.prefix}/tiktok-auth-mobile`.
@@ -18,6 +18,15 @@ const callbackRoute = {
   ...publicRoute,
   middlewares: [{ name: RATE_LIMIT_MIDDLEWARE, config: { redirects: true } }],
 };
+
+/**
+ * A route of the signed-in user: `auth: false` too, so that no role needs a permission, with the
+ * users-permissions JWT checked by the plugin's own middleware instead.
+ */
+const signedInRoute = { ...publicRoute, middlewares: [SIGNED_IN_MIDDLEWARE] };
+
+/** `POST /link` reads the person at TikTok: the client's budget first, then the JWT. */
+const linkRoute = { ...publicRoute, middlewares: [RATE_LIMIT_MIDDLEWARE, SIGNED_IN_MIDDLEWARE] };
 
 export default {
   type: 'content-api' as const,
@@ -45,6 +54,24 @@ export default {
       path: ROUTES.token,
       handler: 'auth.token',
       config: tiktokCallingRoute,
+    },
+    {
+      method: 'POST' as const,
+      path: ROUTES.link,
+      handler: 'identity.link',
+      config: linkRoute,
+    },
+    {
+      method: 'DELETE' as const,
+      path: ROUTES.link,
+      handler: 'identity.unlink',
+      config: signedInRoute,
+    },
+    {
+      method: 'GET' as const,
+      path: ROUTES.me,
+      handler: 'identity.me',
+      config: signedInRoute,
     },
   ],
 };

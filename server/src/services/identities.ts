@@ -1,80 +1,292 @@
 import type { Core } from '@strapi/strapi';
-import { IDENTITY_UID, PROVIDER, USER_UID } from '../constants';
+import { errors } from '@strapi/utils';
+import type { IdentityView } from '../../../contracts/identity';
+import { IDENTITY_UID, PLUGIN_ID, PROVIDER, USER_UID } from '../constants';
+import type { TikTokPerson, TikTokUser } from '../lib/tiktok/types';
+import { MESSAGES } from '../messages';
 import type { StrapiUser } from './accounts';
 
 // Each attempt ends in a created user, the winner's user, a removed stale claim or a username
 // taken meanwhile (the next name is tried), so a few suffice.
 const CLAIM_ATTEMPTS = 8;
 
-interface Claim {
+export type IdentityOrigin = 'signup' | 'link';
+
+/** A row of the identity table (content-types/identity.ts) as the query API returns it. */
+export interface IdentityRow {
   id: number;
   pseudoEmail: string;
   userId: number | null;
+  username: string | null;
+  openId: string | null;
+  unionId: string | null;
+  displayName: string | null;
+  avatarUrl: string | null;
+  scopes: string[] | null;
+  origin: IdentityOrigin | null;
+  linkedAt: Date | string | null;
+  lastSignInAt: Date | string | null;
+  disconnectedAt: Date | string | null;
+  disconnectReason: string | null;
 }
 
+/** An identity and the live user it signs in as. */
+export interface ResolvedIdentity {
+  identity: IdentityRow;
+  user: StrapiUser;
+}
+
+const text = (value: unknown): string | null =>
+  typeof value === 'string' && value !== '' ? value : null;
+
+const isoDate = (value: Date | string | number | null): string | null =>
+  value === null || value === undefined ? null : new Date(value).toISOString();
+
 /**
- * Makes "create the user of this TikTok person" happen once, whatever the number of simultaneous
- * first sign-ins and Strapi processes, and gives each new user a username no other sign-in of
- * this plugin holds. The claim row (unique pseudo-email, unique username) and the user are
- * written in one transaction: a concurrent claim of the same person, or of the same username,
- * waits for it at the database's unique index, then fails once it commits. A request that lost
- * the person reads the winner's user; one that lost only the username tries its next name.
+ * What a sign-in or link learnt about the person, for the row: only values TikTok sent, so that
+ * a profile read with fewer scopes never erases what an earlier one stored.
+ */
+const personColumns = ({ profile, scopes }: TikTokPerson): Partial<IdentityRow> => {
+  const columns: Partial<IdentityRow> = { scopes };
+  const values: [keyof IdentityRow, unknown][] = [
+    ['openId', profile.open_id],
+    ['unionId', profile.union_id],
+    ['displayName', profile.display_name],
+    ['avatarUrl', profile.avatar_url],
+  ];
+  for (const [column, value] of values) {
+    if (text(value) !== null) Object.assign(columns, { [column]: value });
+  }
+  return columns;
+};
+
+/**
+ * A row found by pseudo-email alone is this person's only if it names no other person: the
+ * pseudo-email is lower-cased, TikTok's ids are not.
+ */
+const namesNoOther = (row: IdentityRow, profile: TikTokUser): boolean =>
+  (!row.openId || row.openId === profile.open_id) &&
+  (!row.unionId || row.unionId === profile.union_id);
+
+/**
+ * The identity table: which user a TikTok person signs in as. Every rule that must hold across
+ * simultaneous requests and processes rests on the table's unique indexes (pseudo-email, open_id,
+ * union_id, user, username), not on reads made beforehand: a losing write fails, and the loser
+ * reads what the winner wrote.
  */
 const identities = ({ strapi }: { strapi: Core.Strapi }) => {
-  const claims = () => strapi.db.query(IDENTITY_UID);
+  const rows = () => strapi.db.query(IDENTITY_UID);
+  const users = () => strapi.db.query(USER_UID);
 
-  /** The user a committed claim points at, or null when the claim is stale. */
-  const claimedUser = async (claim: Claim, email: string): Promise<StrapiUser | null> => {
-    if (claim.userId === null) return null;
-    const user = (await strapi.db
-      .query(USER_UID)
-      .findOne({ where: { id: claim.userId } })) as StrapiUser | null;
-    return user && user.email === email && user.provider === PROVIDER ? user : null;
+  /** The row keyed by the person's open_id, else by their union_id: one read. */
+  const findByIds = async (profile: TikTokUser): Promise<IdentityRow | null> => {
+    const keys = [
+      ['openId', text(profile.open_id)],
+      ['unionId', text(profile.union_id)],
+    ].filter((key): key is [string, string] => key[1] !== null);
+    if (keys.length === 0) return null;
+    const found = (await rows().findMany({
+      where: { $or: keys.map(([column, value]) => ({ [column]: value })) },
+    })) as IdentityRow[];
+    for (const [column, value] of keys) {
+      const row = found.find((candidate) => candidate[column as keyof IdentityRow] === value);
+      if (row) return row;
+    }
+    return null;
   };
 
-  return {
+  /** The person's row: by TikTok's ids, else (a row written before it had ids) by pseudo-email. */
+  const findRow = async (profile: TikTokUser, email: string): Promise<IdentityRow | null> => {
+    const byIds = await findByIds(profile);
+    if (byIds) return byIds;
+    const byEmail = (await rows().findOne({ where: { pseudoEmail: email } })) as IdentityRow | null;
+    return byEmail && namesNoOther(byEmail, profile) ? byEmail : null;
+  };
+
+  const userOf = async (row: IdentityRow): Promise<StrapiUser | null> =>
+    typeof row.userId !== 'number'
+      ? null
+      : ((await users().findOne({ where: { id: row.userId } })) as StrapiUser | null);
+
+  /**
+   * A user the original plugin created (its pseudo-email, provider tiktok) that no identity row
+   * names yet: the person signs in as it and it gets its row.
+   */
+  const unrowedUser = async (email: string): Promise<StrapiUser | null> => {
+    const user = (await users().findOne({
+      where: { email, provider: PROVIDER },
+    })) as StrapiUser | null;
+    if (!user || (await rows().count({ where: { userId: user.id } })) > 0) return null;
+    return user;
+  };
+
+  /** The live user of `row`, or null after removing a row whose user was deleted. */
+  const liveOrDrop = async (row: IdentityRow): Promise<ResolvedIdentity | null> => {
+    const user = await userOf(row);
+    if (user) return { identity: row, user };
+    // Deleted in the admin: the row is stale. Deleting by row id never removes a newer row.
+    await rows().delete({ where: { id: row.id } });
+    return null;
+  };
+
+  const service = {
+    /** The row of the person TikTok calls `openId` (what its webhooks name), if any. */
+    async findByOpenId(openId: string): Promise<IdentityRow | null> {
+      return (await rows().findOne({ where: { openId } })) as IdentityRow | null;
+    },
+
+    /** The identity of a user, if they have one. */
+    async findByUser(userId: number): Promise<IdentityRow | null> {
+      return (await rows().findOne({ where: { userId } })) as IdentityRow | null;
+    },
+
     /**
-     * Runs `insertUser` at most once per pseudo-email, with the first of `usernames` no other
-     * claim holds, and returns its user (`created`), or the user a concurrent sign-in created.
+     * The user this person signs in as, or null for a new person. Resolves the identity first
+     * (open_id, then union_id), then the pseudo-email: a row from before the ids were kept, or a
+     * user of the original plugin with no row, which gets one here (`origin: 'signup'`).
+     */
+    async resolve(person: TikTokPerson, email: string): Promise<ResolvedIdentity | null> {
+      const row = await findRow(person.profile, email);
+      const resolved = row && (await liveOrDrop(row));
+      if (resolved) return resolved;
+
+      const legacy = await unrowedUser(email);
+      if (!legacy) return null;
+      try {
+        const identity = (await rows().create({
+          data: {
+            pseudoEmail: email,
+            userId: legacy.id,
+            origin: 'signup',
+            linkedAt: legacy.createdAt ?? new Date(),
+            ...personColumns(person),
+          },
+        })) as IdentityRow;
+        return { identity, user: legacy };
+      } catch (error) {
+        // A simultaneous sign-in of the same person wrote the row first: use it.
+        const written = await findRow(person.profile, email);
+        if (written) return liveOrDrop(written);
+        throw error;
+      }
+    },
+
+    /**
+     * Runs `insertUser` at most once per person, with the first of `usernames` no other row
+     * holds, and returns its user (`created`) with the new row, or what a concurrent sign-in
+     * of the same person created. The row (unique pseudo-email, ids and username) and the user
+     * are written in one transaction: a concurrent claim of the same person, or of the same
+     * username, waits for it at the database's unique index, then fails once it commits.
      */
     async createOnce(
       email: string,
+      person: TikTokPerson,
       usernames: AsyncIterator<string>,
       insertUser: (username: string) => Promise<StrapiUser>
-    ): Promise<{ user: StrapiUser; created: boolean }> {
+    ): Promise<ResolvedIdentity & { created: boolean }> {
       let lastError: unknown;
       let name = await usernames.next();
       for (let attempt = 0; attempt < CLAIM_ATTEMPTS && !name.done; attempt += 1) {
         const username = name.value;
         try {
           return await strapi.db.transaction(async () => {
-            const claim = (await claims().create({
-              data: { pseudoEmail: email, username },
-            })) as Claim;
+            const claim = (await rows().create({
+              data: {
+                pseudoEmail: email,
+                username,
+                origin: 'signup',
+                linkedAt: new Date(),
+                ...personColumns(person),
+              },
+            })) as IdentityRow;
             const user = await insertUser(username);
-            await claims().update({ where: { id: claim.id }, data: { userId: user.id } });
-            return { user, created: true };
+            const identity = (await rows().update({
+              where: { id: claim.id },
+              data: { userId: user.id },
+            })) as IdentityRow;
+            return { identity, user, created: true };
           });
         } catch (error) {
-          // Usually the unique index (or, on MySQL, a deadlock it resolved): someone holds the claim.
+          // Usually a unique index (or, on MySQL, a deadlock it resolved): someone holds the claim.
           lastError = error;
         }
-        const claim = (await claims().findOne({ where: { pseudoEmail: email } })) as Claim | null;
-        // Nobody holds this person: the username was taken meanwhile (or the holder of the person
-        // rolled back); try the next name.
-        if (!claim) {
-          name = await usernames.next();
+        const claim = await findRow(person.profile, email);
+        if (claim) {
+          const winner = await liveOrDrop(claim);
+          if (winner) return { ...winner, created: false };
+          // The claimed user was deleted in the admin: a fresh account is due.
           continue;
         }
-        const winner = await claimedUser(claim, email);
-        if (winner) return { user: winner, created: false };
-        // The claimed user was deleted in the admin (or given another email): a fresh account is
-        // due. Deleting by row id never removes a newer claim made meanwhile.
-        await claims().delete({ where: { id: claim.id } });
+        // The pseudo-email is held by a row naming another person: no account can be made.
+        if (await rows().count({ where: { pseudoEmail: email } })) {
+          throw new errors.ApplicationError(MESSAGES.emailTaken);
+        }
+        // Nobody holds this person: the username was taken meanwhile (or the holder rolled
+        // back); try the next name.
+        name = await usernames.next();
       }
       throw lastError;
     },
+
+    /**
+     * Writes a new identity linking the person to `userId`. Throws the database's error when a
+     * unique index refuses it (the person, or the user, is linked meanwhile).
+     */
+    async insertLink(userId: number, email: string, person: TikTokPerson): Promise<IdentityRow> {
+      return (await rows().create({
+        data: {
+          pseudoEmail: email,
+          userId,
+          origin: 'link',
+          linkedAt: new Date(),
+          ...personColumns(person),
+        },
+      })) as IdentityRow;
+    },
+
+    /**
+     * Keeps the row current after a sign-in (or a repeated link): ids filled in, the latest
+     * display name, avatar URL and scopes, and `lastSignInAt` when `signedIn`. Best effort: a
+     * failure here is logged and never costs the person their sign-in.
+     */
+    async refresh(row: IdentityRow, person: TikTokPerson, signedIn: boolean): Promise<IdentityRow> {
+      const data = { ...personColumns(person), ...(signedIn ? { lastSignInAt: new Date() } : {}) };
+      try {
+        // One UPDATE: `update` would read the row before and after, on every sign-in.
+        await rows().updateMany({ where: { id: row.id }, data });
+        return { ...row, ...data };
+      } catch (error) {
+        strapi.log.warn(
+          `[${PLUGIN_ID}] could not update the TikTok identity of user ${row.userId}: ${error instanceof Error ? error.message : String(error)}`
+        );
+        return row;
+      }
+    },
+
+    /** Removes an identity by its row id. */
+    async remove(row: IdentityRow): Promise<void> {
+      await rows().delete({ where: { id: row.id } });
+    },
+
+    /** The identity as `GET /me` and event payloads show it: never a token. */
+    view(row: IdentityRow): IdentityView {
+      return {
+        openId: row.openId,
+        unionId: row.unionId,
+        displayName: row.displayName,
+        avatarUrl: row.avatarUrl,
+        scopes: Array.isArray(row.scopes) ? row.scopes : [],
+        linkedAt: isoDate(row.linkedAt),
+        lastSignInAt: isoDate(row.lastSignInAt),
+        disconnected: row.disconnectedAt
+          ? { at: isoDate(row.disconnectedAt)!, reason: row.disconnectReason }
+          : null,
+        // No TikTok token is kept with identities: storing them is an opt-in this row has not got.
+        tokens: { stored: false, accessExpiresAt: null, refreshExpiresAt: null },
+      };
+    },
   };
+  return service;
 };
 
 export default identities;

@@ -1,33 +1,58 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
+import { EVENTS } from '../constants';
+import { emitEvent } from '../events';
+import type { TikTokPerson } from '../lib/tiktok/types';
 import { MESSAGES } from '../messages';
 import { getService } from './get-service';
 import type { SignInBody } from './session';
 import type { CodeExchange } from './tiktok';
 
+/** TikTok credentials an app hands over: an access token (Flow A) or an SDK code (Flow C). */
+export type TikTokCredentials = { accessToken: string } | CodeExchange;
+
 /** The one way from TikTok credentials to a Strapi session, shared by every flow. */
 const login = ({ strapi }: { strapi: Core.Strapi }) => {
-  const withAccessToken = async (
-    accessToken: string,
+  const tiktok = () => getService(strapi, 'tiktok');
+
+  /** The person behind the credentials, as TikTok describes them (the token is checked so). */
+  const person = async (credentials: TikTokCredentials): Promise<TikTokPerson> => {
+    if ('accessToken' in credentials) return tiktok().readPerson(credentials.accessToken);
+    const token = await tiktok().exchangeCode(credentials);
+    return tiktok().readPerson(token.access_token, token.scope);
+  };
+
+  const signIn = async (
+    credentials: TikTokCredentials,
     ctx: Context,
     deviceId?: string
   ): Promise<SignInBody> => {
-    const profile = await getService(strapi, 'tiktok').fetchUser(accessToken);
-    const user = await getService(strapi, 'accounts').findOrCreate(profile);
+    const seen = await person(credentials);
+    const accounts = getService(strapi, 'accounts');
+    const identities = getService(strapi, 'identities');
+    const { user, identity, created } = await accounts.findOrCreate(seen);
     if (user.blocked) throw new errors.ApplicationError(MESSAGES.blocked);
-    return getService(strapi, 'session').signIn(user, ctx, deviceId);
+
+    const current = await identities.refresh(identity, seen, true);
+    const synced = await accounts.syncProfile(user, seen.profile);
+    const body = await getService(strapi, 'session').signIn(synced, ctx, deviceId);
+    const view = identities.view(current);
+    if (created) emitEvent(strapi, EVENTS.USER_CREATED, synced, view);
+    emitEvent(strapi, EVENTS.SIGN_IN, synced, view);
+    return body;
   };
 
   return {
+    person,
+
     /** Flow A's `/connect`: the token is checked by reading the person it belongs to. */
-    withAccessToken,
+    withAccessToken: (accessToken: string, ctx: Context, deviceId?: string) =>
+      signIn({ accessToken }, ctx, deviceId),
 
     /** Flow C's `/token` (and Flow B with `redirectWith: 'strapi_jwt'`): code in, session out. */
-    async withCode(exchange: CodeExchange, ctx: Context, deviceId?: string): Promise<SignInBody> {
-      const token = await getService(strapi, 'tiktok').exchangeCode(exchange);
-      return withAccessToken(token.access_token, ctx, deviceId);
-    },
+    withCode: (exchange: CodeExchange, ctx: Context, deviceId?: string) =>
+      signIn(exchange, ctx, deviceId),
   };
 };
 

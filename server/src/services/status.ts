@@ -5,6 +5,7 @@ import { pluginConfig } from '../config/runtime';
 import { SETTINGS, type Flow } from '../config/settings';
 import {
   CORE_STORE_UID,
+  IDENTITY_UID,
   LAST_SIGN_IN_KEY,
   PLUGIN_CONFIG_KEY,
   PLUGIN_ID,
@@ -57,7 +58,10 @@ const status = ({ strapi }: { strapi: Core.Strapi }) => {
       const parsed = config.get();
       const callbackUrl = config.callbackUrl();
       const missing = config.missing();
-      const [count, lastSignIn] = await Promise.all([
+      const rows = strapi.db.query(IDENTITY_UID);
+      const [total, linked, tiktokUsers, lastSignIn] = await Promise.all([
+        rows.count({ where: { userId: { $notNull: true } } }),
+        rows.count({ where: { userId: { $notNull: true }, origin: 'link' } }),
         strapi.db.query(USER_UID).count({ where: { provider: PROVIDER } }),
         lastSignInAt(),
       ]);
@@ -91,7 +95,11 @@ const status = ({ strapi }: { strapi: Core.Strapi }) => {
             needs,
           };
         }),
-        users: { count, lastSignInAt: lastSignIn },
+        users: {
+          identities: { total, signUp: total - linked, linked },
+          tiktokUsers,
+          lastSignInAt: lastSignIn,
+        },
       };
     },
 

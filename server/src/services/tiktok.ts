@@ -10,6 +10,7 @@ import { PLUGIN_ID } from '../constants';
 import {
   USER_FIELDS_BY_SCOPE,
   type TikTokOAuthError,
+  type TikTokPerson,
   type TikTokTokenSuccess,
   type TikTokUser,
   type TikTokUserInfoResponse,
@@ -226,7 +227,7 @@ const tiktok = ({ strapi }: { strapi: Core.Strapi }) => {
       redirect_uri: redirectUri,
     });
 
-  return {
+  const service = {
     /** Trades an authorization code for TikTok tokens (`POST /v2/oauth/token/`). */
     async exchangeCode({
       code,
@@ -273,14 +274,18 @@ const tiktok = ({ strapi }: { strapi: Core.Strapi }) => {
     /**
      * Reads the person behind an access token (`GET /v2/user/info/`): the only way TikTok offers
      * to check a token. When the token lacks a configured extra scope, the basic fields suffice.
+     * `scopes` is what the person granted: TikTok's own list when the caller has it (a code
+     * exchange answers it), else the scopes whose fields were read.
      */
-    async fetchUser(accessToken: string): Promise<TikTokUser> {
+    async readPerson(accessToken: string, grantedScopes?: string): Promise<TikTokPerson> {
       await ensureNotPaused(USER_INFO_PATH);
       let answer: TikTokUserInfoResponse;
+      let scopes = config.scopes;
       try {
         answer = await deadline((signal) =>
           requestUser(accessToken, fieldsParam, signal).catch((error: unknown) => {
             if (fieldsParam !== basicFieldsParam && refusedForScope(error)) {
+              scopes = [BASIC_SCOPE];
               return requestUser(accessToken, basicFieldsParam, signal);
             }
             throw error;
@@ -303,7 +308,16 @@ const tiktok = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!isObject(user) || Object.keys(user).length === 0) {
         throw new errors.ApplicationError(MESSAGES.userDoesNotExist);
       }
-      return user;
+      const granted = grantedScopes
+        ?.split(',')
+        .map((scope) => scope.trim())
+        .filter(Boolean);
+      return { profile: user, scopes: granted?.length ? granted : [...scopes] };
+    },
+
+    /** The profile alone of `readPerson`. */
+    async fetchUser(accessToken: string): Promise<TikTokUser> {
+      return (await service.readPerson(accessToken)).profile;
     },
 
     /**
@@ -333,6 +347,7 @@ const tiktok = ({ strapi }: { strapi: Core.Strapi }) => {
       agents.https.destroy();
     },
   };
+  return service;
 };
 
 export default tiktok;

@@ -41,3 +41,9 @@ export const USER_FIELDS_BY_SCOPE: Readonly<Record<string, readonly (keyof TikTo
   'user.info.basic': ['open_id', 'union_id', 'avatar_url', 'display_name'],
   'user.info.profile': ['username'],
 };
+
+/** A TikTok person as one sign-in or link saw them: the profile, and the scopes they granted. */
+export interface TikTokPerson {
+  profile: TikTokUser;
+  scopes: string[];
+}
