@@ -241,9 +241,8 @@ const finish = async (config: PageConfig, answer: URLSearchParams, pending: Pend
   const received = [...answer.keys()].filter((key) => key !== 'state').join(', ');
   const failed = failedTitle(pending);
   if (!pending) return showError('This page did not start a sign-in: ignoring the answer.', failed);
-  addStep(
-    `Flow ${pending.flow}: back from ${pending.flow === 'C' ? 'TikTok' : 'Strapi'} with ${received}`
-  );
+  const trip = pending.purpose === 'link' ? 'Linking' : `Flow ${pending.flow}`;
+  addStep(`${trip}: back from ${pending.flow === 'C' ? 'TikTok' : 'Strapi'} with ${received}`);
 
   // The app's own check that this answer belongs to the sign-in it started.
   if (answer.get('state') !== pending.state) {
