@@ -215,13 +215,14 @@ const asSignedIn = async (
   const jwt = sessionStorage.getItem(SESSION_KEY);
   if (!jwt) return showError('Sign in first: this page holds no session.', failedTitle);
   let done: string | undefined;
-  let refusal: unknown;
+  let refusal: ApiError | undefined;
   try {
     done = await action(jwt);
   } catch (error) {
+    // A JWT Strapi no longer takes, or no answer at all: no session to show next to it.
+    if (!(error instanceof ApiError) || error.status === 401) throw error;
     refusal = error;
   }
-  if (refusal instanceof ApiError && refusal.status === 401) throw refusal;
   await showSession(config, (username) => done ?? `Signed in as ${username}`, { jwt });
   if (refusal) throw refusal;
 };
