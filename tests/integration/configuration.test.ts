@@ -75,4 +75,12 @@ describe('malformed settings', () => {
       /tiktok-auth-mobile.*strapiUrl must be an absolute http\(s\) URL.*timeoutMs must be a number/
     );
   });
+
+  it('stop the boot when profile sync names an attribute the user model lacks', async () => {
+    await expect(
+      startTestApp({ env: { TIKTOK_PROFILE_SYNC: 'displayName:nickname,avatarUrl:avatar' } })
+    ).rejects.toThrow(
+      'invalid configuration: profileSync maps displayName to "nickname", which the user model does not have'
+    );
+  });
 });

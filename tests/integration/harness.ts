@@ -38,6 +38,11 @@ export interface TestApp {
   /** The variables this Strapi booted with: another process booted with them shares its database. */
   env: Record<string, string | undefined>;
   close: () => Promise<void>;
+  /**
+   * Stops this Strapi and boots a new one on the same database, emulator and env, as a
+   * redeploy (an upgrade of the plugin) would; this TestApp is done with afterwards.
+   */
+  reboot: () => Promise<TestApp>;
 }
 
 export interface TestAppOptions {
@@ -92,25 +97,32 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
     await database.drop();
     rmSync(dataDir, { recursive: true, force: true });
   };
-  // Every other playground variable is removed: nothing leaks from the previous test file.
-  const strapi = await bootPlayground(env, captureLogs).catch(async (error: unknown) => {
-    await cleanUp();
-    throw error;
-  });
-  strapi.server.mount();
-
-  return {
-    strapi,
-    emulator,
-    logs,
-    env,
-    callbackUrl: (await strapi.plugin(PLUGIN_ID).service('status').report()).redirectUri,
-    http: () => request(strapi.server.httpServer),
-    close: async () => {
-      await destroyKeepingListeners(strapi);
+  const boot = async (): Promise<TestApp> => {
+    // Every other playground variable is removed: nothing leaks from the previous test file.
+    const strapi = await bootPlayground(env, captureLogs).catch(async (error: unknown) => {
       await cleanUp();
-    },
+      throw error;
+    });
+    strapi.server.mount();
+
+    return {
+      strapi,
+      emulator,
+      logs,
+      env,
+      callbackUrl: (await strapi.plugin(PLUGIN_ID).service('status').report()).redirectUri,
+      http: () => request(strapi.server.httpServer),
+      close: async () => {
+        await destroyKeepingListeners(strapi);
+        await cleanUp();
+      },
+      reboot: async () => {
+        await destroyKeepingListeners(strapi);
+        return boot();
+      },
+    };
   };
+  return boot();
 };
 
 /**

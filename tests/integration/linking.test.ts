@@ -13,6 +13,8 @@ import {
   type TestApp,
 } from './harness';
 import request from 'supertest';
+import { StrapiProcess } from '../../dev/strapi';
+import { TEST_DATABASE_CLIENT } from './databases';
 
 /**
  * §8 over HTTP: `POST /link`, `DELETE /link` and `GET /me` with a users-permissions JWT, every
@@ -413,6 +415,41 @@ describe('simultaneous links', () => {
     }
   });
 });
+
+// Only a database server can be shared by two processes; on SQLite-only runs this block is absent.
+const sharedServers = TEST_DATABASE_CLIENT === 'sqlite' ? [] : [TEST_DATABASE_CLIENT];
+for (const client of sharedServers) {
+  describe(`simultaneous links over two Strapi processes sharing one ${client} database`, () => {
+    let second: StrapiProcess | undefined;
+    beforeAll(async () => {
+      second = await StrapiProcess.start(app.env);
+    });
+    afterAll(async () => {
+      await second?.stop();
+    });
+
+    it('of one person to two users, one on each: exactly one link and one 409', async () => {
+      for (let round = 0; round < 5; round += 1) {
+        const users = [await register(), await register()];
+        const person = unique('two-process');
+        tokenForNewPerson(app, person);
+        app.emulator.fault(answerTogether(2));
+        const responses = await Promise.all(
+          [url, second!.url].map((base, index) =>
+            request(base)
+              .post(route('link'))
+              .set('Authorization', `Bearer ${users[index].jwt}`)
+              .send({ access_token: app.emulator.issueAccessToken(person) })
+          )
+        );
+        expect(responses.map((response) => response.status).sort()).toEqual([200, 409]);
+        expect(
+          await app.strapi.db.query(IDENTITY_UID).count({ where: { openId: `${person}-open` } })
+        ).toBe(1);
+      }
+    });
+  });
+}
 
 describe('logs', () => {
   it('hold no token, code or JWT of any of these requests', () => {

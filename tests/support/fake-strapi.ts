@@ -36,12 +36,24 @@ interface QueryParams {
   where?: Where;
 }
 
-const matches = (row: Row, where: Where = {}) =>
-  Object.entries(where).every(([key, value]) => row[key] === value);
+/**
+ * Plain equality, plus the few operators the plugin uses: `$or`, `null` (IS NULL), `$ne` and
+ * `{ $notNull: true }`.
+ */
+const matches = (row: Row, where: Where = {}): boolean =>
+  Object.entries(where).every(([key, value]) => {
+    if (key === '$or') return (value as Where[]).some((branch) => matches(row, branch));
+    if (value === null) return row[key] === null || row[key] === undefined;
+    if (typeof value === 'object' && '$ne' in value) return row[key] !== (value as { $ne: unknown }).$ne;
+    if (typeof value === 'object' && '$notNull' in value) {
+      return (row[key] !== null && row[key] !== undefined) === (value as { $notNull: boolean }).$notNull;
+    }
+    return row[key] === value;
+  });
 
 // The database unique indexes the plugin relies on; as in SQL, they hold any number of NULLs.
 const UNIQUE_COLUMNS: Readonly<Record<string, readonly string[]>> = {
-  [IDENTITY_UID]: ['pseudoEmail', 'username'],
+  [IDENTITY_UID]: ['pseudoEmail', 'username', 'openId', 'unionId', 'userId'],
 };
 
 /** The subset of `strapi.db.query(uid)` the plugin uses, over an array; `where` is plain equality. */
@@ -65,13 +77,22 @@ export class FakeQuery {
     return this.rows.filter((row) => matches(row, where)).length;
   }
 
-  async create({ data }: { data: Record<string, unknown> }): Promise<Row> {
+  /** Refuses `data` when it would give `self` (a new row when absent) another row's unique value. */
+  private checkUnique(data: Record<string, unknown>, self?: Row): void {
     for (const column of this.unique) {
       const value = data[column];
-      if (value !== undefined && value !== null && this.rows.some((row) => row[column] === value)) {
+      if (
+        value !== undefined &&
+        value !== null &&
+        this.rows.some((row) => row !== self && row[column] === value)
+      ) {
         throw new Error(`UNIQUE constraint failed: ${column}`);
       }
     }
+  }
+
+  async create({ data }: { data: Record<string, unknown> }): Promise<Row> {
+    this.checkUnique(data);
     const id = this.nextId();
     const row: Row = { documentId: `doc-${id}`, ...data, id };
     this.rows.push(row);
@@ -87,6 +108,7 @@ export class FakeQuery {
   }): Promise<Row | null> {
     const row = this.rows.find((candidate) => matches(candidate, where));
     if (!row) return null;
+    this.checkUnique(data, row);
     Object.assign(row, data);
     return { ...row };
   }
@@ -99,6 +121,7 @@ export class FakeQuery {
     data: Record<string, unknown>;
   }): Promise<{ count: number }> {
     const rows = this.rows.filter((row) => matches(row, where));
+    for (const row of rows) this.checkUnique(data, row);
     for (const row of rows) Object.assign(row, data);
     return { count: rows.length };
   }
@@ -224,12 +247,14 @@ export const createFakeStrapi = (options: FakeStrapiOptions = {}): FakeStrapi =>
     return instances.get(name) as Service<Name>;
   };
 
+  const webhookStore = { addAllowedEvent: jest.fn() };
   const fake = {
     config: {
       get: (key: string, fallback?: unknown) =>
         key in configValues ? configValues[key] : fallback,
     },
     log,
+    eventHub: { emit: jest.fn(async () => undefined) },
     plugin: (id: string) => {
       if (id !== PLUGIN_ID) throw new Error(`unexpected plugin ${id}`);
       return { service };
@@ -237,6 +262,13 @@ export const createFakeStrapi = (options: FakeStrapiOptions = {}): FakeStrapi =>
     db: {
       query: (uid: string) => db.query(uid),
       transaction: <T>(work: () => Promise<T>) => db.transaction(work),
+      // The driver name is all the plugin reads of the connection outside MySQL.
+      connection: { client: { config: { client: 'sqlite' } } },
+    },
+    // Strapi's webhook store, whose allowed events the bootstrap extends.
+    get: (name: string) => {
+      if (name !== 'webhookStore') throw new Error(`unexpected container key ${name}`);
+      return webhookStore;
     },
     // Only the admin permission registry the bootstrap talks to.
     service: (uid: string) =>

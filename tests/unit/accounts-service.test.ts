@@ -55,6 +55,12 @@ const tiktokUser = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
+type Accounts = ReturnType<typeof setup>['accounts'];
+
+/** The user `findOrCreate` signs the person in as. */
+const signIn = async (accounts: Accounts, profile: TikTokUser) =>
+  (await accounts.findOrCreate({ profile, scopes: ['user.info.basic'] })).user;
+
 const applicationError = (promise: Promise<unknown>) =>
   rejectionOf(promise, errors.ApplicationError);
 
@@ -88,7 +94,7 @@ describe('accounts service: findOrCreate', () => {
   it('refuses a profile without identity and creates nothing', async () => {
     const { accounts, userRows } = setup();
     const error = await applicationError(
-      accounts.findOrCreate({ open_id: 'o', display_name: 'No Union' })
+      signIn(accounts, { open_id: 'o', display_name: 'No Union' })
     );
     expect(error.message).toBe('Email was not available.');
     expect(userRows()).toHaveLength(0);
@@ -96,7 +102,7 @@ describe('accounts service: findOrCreate', () => {
 
   it('returns the existing tiktok user and creates nothing', async () => {
     const { accounts, create, userRows } = setup({ users: [tiktokUser({ id: 41 })] });
-    await expect(accounts.findOrCreate(person())).resolves.toMatchObject({
+    await expect(signIn(accounts, person())).resolves.toMatchObject({
       id: 41,
       email: 'union-xyz@tiktok.com',
     });
@@ -106,7 +112,7 @@ describe('accounts service: findOrCreate', () => {
 
   it('finds the user by the lower-cased pseudo-email whatever the case TikTok sends', async () => {
     const { accounts } = setup({ users: [tiktokUser({ id: 41 })] });
-    await expect(accounts.findOrCreate(person({ union_id: 'UNION-xyz' }))).resolves.toMatchObject({
+    await expect(signIn(accounts, person({ union_id: 'UNION-xyz' }))).resolves.toMatchObject({
       id: 41,
     });
   });
@@ -118,7 +124,7 @@ describe('accounts service: findOrCreate', () => {
         tiktokUser({ id: 41 }),
       ],
     });
-    await expect(accounts.findOrCreate(person())).resolves.toMatchObject({
+    await expect(signIn(accounts, person())).resolves.toMatchObject({
       id: 41,
       provider: 'tiktok',
     });
@@ -130,13 +136,13 @@ describe('accounts service: findOrCreate', () => {
       advanced: { ...OPEN, allow_register: false },
       users: [tiktokUser({ id: 41 })],
     });
-    await expect(accounts.findOrCreate(person())).resolves.toMatchObject({ id: 41 });
+    await expect(signIn(accounts, person())).resolves.toMatchObject({ id: 41 });
   });
 
   it('reads no settings for a returning person', async () => {
     const { accounts, fake } = setup({ users: [tiktokUser({ id: 41 })] });
     const store = jest.spyOn(fake.strapi, 'store');
-    await accounts.findOrCreate(person());
+    await signIn(accounts, person());
     expect(store).not.toHaveBeenCalled();
   });
 
@@ -144,10 +150,10 @@ describe('accounts service: findOrCreate', () => {
     const advanced = { ...OPEN };
     const { accounts } = setup({ advanced });
     advanced.allow_register = false;
-    const refused = await applicationError(accounts.findOrCreate(person({ union_id: 'u-1' })));
+    const refused = await applicationError(signIn(accounts, person({ union_id: 'u-1' })));
     expect(refused.message).toBe('Register action is actually not available.');
     advanced.allow_register = true;
-    await expect(accounts.findOrCreate(person({ union_id: 'u-2' }))).resolves.toMatchObject({
+    await expect(signIn(accounts, person({ union_id: 'u-2' }))).resolves.toMatchObject({
       email: 'u-2@tiktok.com',
     });
   });
@@ -157,7 +163,7 @@ describe('accounts service: findOrCreate', () => {
     ['no advanced settings are stored', undefined],
   ])('refuses a new person when %s and creates nothing', async (_case, advanced) => {
     const { accounts, create, userRows } = setup({ advanced });
-    const error = await applicationError(accounts.findOrCreate(person()));
+    const error = await applicationError(signIn(accounts, person()));
     expect(error.message).toBe('Register action is actually not available.');
     expect(create).not.toHaveBeenCalled();
     expect(userRows()).toHaveLength(0);
@@ -166,7 +172,7 @@ describe('accounts service: findOrCreate', () => {
   it('refuses when another provider owns the email and one account per email is on', async () => {
     const local = tiktokUser({ id: 40, provider: 'local' });
     const { accounts, create, userRows } = setup({ users: [local] });
-    const error = await applicationError(accounts.findOrCreate(person()));
+    const error = await applicationError(signIn(accounts, person()));
     expect(error.message).toBe('Email is already taken.');
     expect(create).not.toHaveBeenCalled();
     expect(userRows()).toEqual([expect.objectContaining({ id: 40, provider: 'local' })]);
@@ -177,7 +183,7 @@ describe('accounts service: findOrCreate', () => {
       advanced: { ...OPEN, unique_email: false },
       users: [tiktokUser({ id: 40, provider: 'local', username: 'local-alice' })],
     });
-    const user = await accounts.findOrCreate(person());
+    const user = await signIn(accounts, person());
     expect(user).toMatchObject({ provider: 'tiktok', email: 'union-xyz@tiktok.com' });
     expect(user.id).not.toBe(40);
     expect(userRows().map((row) => row.provider)).toEqual(['local', 'tiktok']);
@@ -185,14 +191,14 @@ describe('accounts service: findOrCreate', () => {
 
   it('refuses with a clear error when the default role does not exist', async () => {
     const { accounts, create } = setup({ roles: [PUBLIC] });
-    const error = await applicationError(accounts.findOrCreate(person()));
+    const error = await applicationError(signIn(accounts, person()));
     expect(error.message).toBe('Impossible to find the default role');
     expect(create).not.toHaveBeenCalled();
   });
 
   it('creates a confirmed, unblocked tiktok user with the default role', async () => {
     const { accounts, userRows, fake } = setup({ advanced: { ...OPEN, default_role: 'public' } });
-    const user = await accounts.findOrCreate(person());
+    const user = await signIn(accounts, person());
     expect(user).toMatchObject({
       email: 'union-xyz@tiktok.com',
       provider: 'tiktok',
@@ -223,19 +229,19 @@ describe('accounts service: findOrCreate', () => {
     ['"tiktok" when the profile has no name', { display_name: '' }, 'tiktok'],
   ])('makes the username from %s', async (_case, names, username) => {
     const { accounts } = setup();
-    const user = await accounts.findOrCreate({ union_id: 'union-xyz', ...names });
+    const user = await signIn(accounts, { union_id: 'union-xyz', ...names });
     expect(user.username).toEqual(username);
   });
 
   it('appends 4 digits to a username that is taken', async () => {
     const { accounts } = setup({ users: [tiktokUser({ email: 'someone-else@tiktok.com' })] });
-    const user = await accounts.findOrCreate(person({ display_name: 'alice' }));
+    const user = await signIn(accounts, person({ display_name: 'alice' }));
     expect(user.username).toMatch(/^alice\d{4}$/);
   });
 
   it('honours a larger minimum username length from the user model', async () => {
     const { accounts } = setup({ usernameMinLength: 8 });
-    const user = await accounts.findOrCreate(person({ display_name: 'Alice' }));
+    const user = await signIn(accounts, person({ display_name: 'Alice' }));
     expect(user.username).toMatch(/^Alice\d{4}$/);
   });
 
@@ -244,16 +250,18 @@ describe('accounts service: findOrCreate', () => {
     // The winner commits between this request's lookup and its claim.
     const [winner] = fake.db.seed(USER_UID, [tiktokUser({ id: 99, username: 'winner' })]);
     fake.db.seed(IDENTITY_UID, [{ pseudoEmail: winner.email, userId: 99 }]);
-    jest.spyOn(fake.db.query(USER_UID), 'findMany').mockResolvedValueOnce([]);
+    // What this request's lookups saw before the winner committed: no identity, no user.
+    jest.spyOn(fake.db.query(IDENTITY_UID), 'findOne').mockResolvedValueOnce(null);
+    jest.spyOn(fake.db.query(USER_UID), 'findOne').mockResolvedValueOnce(null);
 
-    await expect(accounts.findOrCreate(person())).resolves.toMatchObject({ id: 99 });
+    await expect(signIn(accounts, person())).resolves.toMatchObject({ id: 99 });
     expect(create).not.toHaveBeenCalled();
     expect(userRows()).toHaveLength(1);
   });
 
   it('claims the username in the identity row, next to the pseudo-email', async () => {
     const { accounts, fake } = setup();
-    const user = await accounts.findOrCreate(person());
+    const user = await signIn(accounts, person());
     expect(fake.db.rows(IDENTITY_UID)).toEqual([
       expect.objectContaining({ pseudoEmail: user.email, username: 'Alice', userId: user.id }),
     ]);
@@ -263,7 +271,7 @@ describe('accounts service: findOrCreate', () => {
     const { accounts, fake, userRows } = setup();
     // Another person's sign-in holds "Alice" but has not committed its user yet.
     fake.db.seed(IDENTITY_UID, [{ pseudoEmail: 'someone-else@tiktok.com', username: 'Alice' }]);
-    const user = await accounts.findOrCreate(person());
+    const user = await signIn(accounts, person());
     expect(user.username).toMatch(/^Alice\d{4}$/);
     expect(userRows().map((row) => row.username)).toEqual([user.username]);
   });
@@ -271,7 +279,7 @@ describe('accounts service: findOrCreate', () => {
   it('replaces a stale claim whose user was deleted, and links the fresh user', async () => {
     const { accounts, fake, userRows } = setup();
     fake.db.seed(IDENTITY_UID, [{ pseudoEmail: 'union-xyz@tiktok.com', userId: 1234 }]);
-    const user = await accounts.findOrCreate(person());
+    const user = await signIn(accounts, person());
     expect(userRows().map((row) => row.id)).toEqual([user.id]);
     expect(fake.db.rows(IDENTITY_UID)).toEqual([
       expect.objectContaining({ pseudoEmail: 'union-xyz@tiktok.com', userId: user.id }),
@@ -282,7 +290,7 @@ describe('accounts service: findOrCreate', () => {
     const { accounts, create, fake, userRows } = setup();
     const failure = new Error('database is read-only');
     create.mockRejectedValue(failure);
-    await expect(accounts.findOrCreate(person())).rejects.toBe(failure);
+    await expect(signIn(accounts, person())).rejects.toBe(failure);
     // Each of the six usernames once: the name, four with digits, one with a UUID.
     expect(create).toHaveBeenCalledTimes(6);
     expect(userRows()).toHaveLength(0);

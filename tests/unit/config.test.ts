@@ -1,3 +1,4 @@
+import { profileSyncProblems } from '../../server/src/config/profile-sync';
 import { ConfigError, missingSettings, parseConfig } from '../../server/src/config/parse';
 import type { PluginConfig, RequiredEnvName } from '../../server/src/config/settings';
 import { thrownBy } from '../support/errors';
@@ -36,6 +37,7 @@ describe('parseConfig', () => {
       rateLimitMax: 30,
       flows: ['connect', 'authorize', 'token'],
       rateLimitStore: 'database',
+      profileSync: {},
       rateLimitRedisUrl: undefined,
     });
   });
@@ -129,6 +131,12 @@ describe('parseConfig', () => {
     },
     { key: 'rateLimitStore', env: 'TIKTOK_RATE_LIMIT_STORE', value: 'memory', parsed: 'memory' },
     {
+      key: 'profileSync',
+      env: 'TIKTOK_PROFILE_SYNC',
+      value: ' displayName : displayName, avatarUrl:avatar ',
+      parsed: { displayName: 'displayName', avatarUrl: 'avatar' },
+    },
+    {
       key: 'rateLimitRedisUrl',
       env: 'TIKTOK_RATE_LIMIT_REDIS_URL',
       value: 'redis://127.0.0.1:6379',
@@ -211,6 +219,7 @@ describe('parseConfig', () => {
       rateLimitMax: 0,
       flows: ['token'],
       rateLimitStore: 'redis',
+      profileSync: { username: 'tiktokHandle' },
       rateLimitRedisUrl: 'rediss://:pw@cache.internal:6380/2',
     };
     const env = Object.fromEntries(fallbacks.map(({ env: name, value }) => [name, value]));
@@ -307,6 +316,15 @@ describe('parseConfig', () => {
     ['rateLimitStore', 'unknown', { rateLimitStore: 'memcached' }],
     ['rateLimitRedisUrl', 'missing with the redis store', { rateLimitStore: 'redis' }],
     ['rateLimitRedisUrl', 'not a redis URL', { rateLimitRedisUrl: 'http://127.0.0.1:6379' }],
+    ['profileSync', 'with an unknown TikTok field', { profileSync: { bio: 'bio' } }],
+    ['profileSync', 'with a non-name attribute', { profileSync: { displayName: 'a b' } }],
+    [
+      'profileSync',
+      'writing one attribute twice',
+      { profileSync: { displayName: 'name', username: 'name' } },
+    ],
+    ['profileSync', 'given as a list', { profileSync: ['displayName'] }],
+    ['profileSync', 'given as pairs without a colon', { profileSync: 'displayName' }],
   ])('refuses a %s %s with a ConfigError naming it', (key, _problem, raw) => {
     expect(configError(raw).message).toContain(key);
   });
@@ -315,6 +333,7 @@ describe('parseConfig', () => {
     ['STRAPI_URL', 'api.example.com', 'strapiUrl'],
     ['TIKTOK_TIMEOUT_MS', 'soon', 'timeoutMs'],
     ['TIKTOK_SCOPES', 'video.list', 'scopes'],
+    ['TIKTOK_PROFILE_SYNC', 'displayName:displayName,bio', 'profileSync'],
   ])('refuses a malformed %s from the environment (%p)', (env, value, key) => {
     expect(configError({}, { [env]: value }).message).toContain(key);
   });
@@ -379,5 +398,42 @@ describe('missingSettings', () => {
     ],
   ])('lists the env names in the spec order when %s', (_case, raw, env, expected) => {
     expect(missingSettings(parseConfig(raw, env))).toEqual(expected);
+  });
+});
+
+describe('profileSyncProblems', () => {
+  const attributes = {
+    username: { type: 'string' },
+    email: { type: 'email' },
+    displayName: { type: 'string' },
+    avatar: { type: 'text' },
+    age: { type: 'integer' },
+  };
+
+  it('finds nothing wrong with text attributes the app added', () => {
+    expect(
+      profileSyncProblems({ displayName: 'displayName', avatarUrl: 'avatar' }, attributes)
+    ).toEqual([]);
+  });
+
+  it.each<[string, Record<string, string>, string]>([
+    [
+      'an attribute the model lacks',
+      { displayName: 'nickname' },
+      'profileSync maps displayName to "nickname", which the user model does not have',
+    ],
+    [
+      'one users-permissions manages',
+      { username: 'username' },
+      'profileSync maps username to "username", which users-permissions manages: choose an attribute of your own',
+    ],
+    ['the password', { displayName: 'password' }, 'which users-permissions manages'],
+    [
+      'an attribute that is not text',
+      { openId: 'age' },
+      'profileSync maps openId to "age", of type integer: it must be a string or text attribute',
+    ],
+  ])('names %s', (_case, mapping, problem) => {
+    expect(profileSyncProblems(mapping, attributes)).toEqual([expect.stringContaining(problem)]);
   });
 });

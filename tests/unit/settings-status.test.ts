@@ -1,6 +1,7 @@
 import type { SettingStatus } from '../../contracts';
 import {
   CORE_STORE_UID,
+  IDENTITY_UID,
   LAST_SIGN_IN_KEY,
   ROUTE_BASE,
   ROUTES,
@@ -272,7 +273,11 @@ describe('status service: last sign-in', () => {
   it('creates its record once, then keeps every copy current and reads the newest', async () => {
     const db = new FakeDb();
     const status = statusOf(db);
-    expect((await status.report()).users).toEqual({ count: 0, lastSignInAt: null });
+    expect((await status.report()).users).toEqual({
+      identities: { total: 0, signUp: 0, linked: 0 },
+      tiktokUsers: 0,
+      lastSignInAt: null,
+    });
 
     await status.recordSignIn(new Date('2026-01-01T10:00:00.000Z'));
     expect(db.rows(CORE_STORE_UID)).toHaveLength(1);
@@ -301,10 +306,20 @@ describe('status service: last sign-in', () => {
     expect((await status.report()).users.lastSignInAt).toBe('2026-01-01T10:01:00.000Z');
   });
 
-  it('counts only users whose provider is tiktok', async () => {
+  it('counts linked identities by origin, leaving out stale claims, and tiktok users apart', async () => {
     const db = new FakeDb();
     db.seed(USER_UID, [{ provider: 'tiktok' }, { provider: 'tiktok' }, { provider: 'local' }]);
-    expect((await statusOf(db).report()).users.count).toBe(2);
+    db.seed(IDENTITY_UID, [
+      { pseudoEmail: 'a@tiktok.com', userId: 1, origin: 'signup' },
+      // Written before identities had an origin: made by a sign-up.
+      { pseudoEmail: 'b@tiktok.com', userId: 2 },
+      { pseudoEmail: 'c@tiktok.com', userId: 3, origin: 'link' },
+      { pseudoEmail: 'd@tiktok.com', userId: null, origin: 'signup' },
+    ]);
+    expect((await statusOf(db).report()).users).toMatchObject({
+      identities: { total: 3, signUp: 2, linked: 1 },
+      tiktokUsers: 2,
+    });
   });
 
   it('never fails a sign-in over the record: a database error is a warning', async () => {

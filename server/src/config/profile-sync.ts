@@ -41,7 +41,7 @@ export const profileSyncProblems = (
     const attribute = attributes[name!];
     if (!attribute) return [`${where}, which the user model does not have`];
     if (!TEXT_TYPES.has(attribute.type ?? '')) {
-      return [`${where}, a ${attribute.type} attribute: it must be a string or text attribute`];
+      return [`${where}, of type ${attribute.type}: it must be a string or text attribute`];
     }
     return [];
   });

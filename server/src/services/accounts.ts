@@ -107,7 +107,10 @@ const accounts = ({ strapi }: { strapi: Core.Strapi }) => {
 
   /** users-permissions' rules for a new person, then the user, created once (see identities). */
   const create = async (email: string, person: TikTokPerson): Promise<SignedInUser> => {
-    const sameEmail = (await users().count({ where: { email } })) > 0;
+    // A tiktok user with this email is the person's own (see identities.resolve), or one that a
+    // simultaneous first sign-in just made, which createOnce hands over: only another
+    // provider's user makes the email taken.
+    const sameEmail = (await users().count({ where: { email, provider: { $ne: PROVIDER } } })) > 0;
     const settings = await advancedSettings();
     if (!settings.allow_register) throw new errors.ApplicationError(MESSAGES.registerDisabled);
     if (sameEmail && settings.unique_email) {

@@ -65,8 +65,8 @@ const personColumns = ({ profile, scopes }: TikTokPerson): Partial<IdentityRow> 
  * pseudo-email is lower-cased, TikTok's ids are not.
  */
 const namesNoOther = (row: IdentityRow, profile: TikTokUser): boolean =>
-  (row.openId === null || row.openId === profile.open_id) &&
-  (row.unionId === null || row.unionId === profile.union_id);
+  (!row.openId || row.openId === profile.open_id) &&
+  (!row.unionId || row.unionId === profile.union_id);
 
 /**
  * The identity table: which user a TikTok person signs in as. Every rule that must hold across
@@ -104,7 +104,7 @@ const identities = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const userOf = async (row: IdentityRow): Promise<StrapiUser | null> =>
-    row.userId === null
+    typeof row.userId !== 'number'
       ? null
       : ((await users().findOne({ where: { id: row.userId } })) as StrapiUser | null);
 
