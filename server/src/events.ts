@@ -18,9 +18,9 @@ export interface EventPayload {
  * (the store refuses events it does not know), and Strapi's webhook runner delivers them.
  */
 export const registerWebhookEvents = (strapi: Core.Strapi): void => {
-  const store = strapi.get('webhookStore') as {
-    addAllowedEvent: (key: string, value: string) => void;
-  };
+  const store = strapi.get<{ addAllowedEvent: (key: string, value: string) => void }>(
+    'webhookStore'
+  );
   for (const [key, name] of Object.entries(EVENTS)) {
     store.addAllowedEvent(`${PLUGIN_ID.toUpperCase().replace(/-/g, '_')}_${key}`, name);
   }
@@ -44,4 +44,8 @@ export const emitEvent = (
   });
 };
 
-const withoutTokens = ({ tokens: _tokens, ...identity }: IdentityView) => identity;
+const withoutTokens = (identity: IdentityView): EventPayload['identity'] => {
+  const shown: Partial<IdentityView> = { ...identity };
+  delete shown.tokens;
+  return shown as EventPayload['identity'];
+};

@@ -44,9 +44,11 @@ const matches = (row: Row, where: Where = {}): boolean =>
   Object.entries(where).every(([key, value]) => {
     if (key === '$or') return (value as Where[]).some((branch) => matches(row, branch));
     if (value === null) return row[key] === null || row[key] === undefined;
-    if (typeof value === 'object' && '$ne' in value) return row[key] !== (value as { $ne: unknown }).$ne;
+    if (typeof value === 'object' && '$ne' in value) return row[key] !== value.$ne;
     if (typeof value === 'object' && '$notNull' in value) {
-      return (row[key] !== null && row[key] !== undefined) === (value as { $notNull: boolean }).$notNull;
+      return (
+        (row[key] !== null && row[key] !== undefined) === (value as { $notNull: boolean }).$notNull
+      );
     }
     return row[key] === value;
   });

@@ -35,10 +35,10 @@ export const profileSyncProblems = (
 ): string[] =>
   Object.entries(mapping).flatMap(([field, name]) => {
     const where = `profileSync maps ${field} to "${name}"`;
-    if (SYSTEM_USER_ATTRIBUTES.has(name!)) {
+    if (SYSTEM_USER_ATTRIBUTES.has(name)) {
       return [`${where}, which users-permissions manages: choose an attribute of your own`];
     }
-    const attribute = attributes[name!];
+    const attribute = attributes[name];
     if (!attribute) return [`${where}, which the user model does not have`];
     if (!TEXT_TYPES.has(attribute.type ?? '')) {
       return [`${where}, of type ${attribute.type}: it must be a string or text attribute`];

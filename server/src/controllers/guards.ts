@@ -14,7 +14,7 @@ export const routeGuards = (strapi: Core.Strapi) => {
     isOn,
 
     /** Answers the spec's 500 when a required setting is unset; true when the route may go on. */
-    ensureConfigured(ctx: Context): boolean {
+    ensureConfigured: (ctx: Context): boolean => {
       const missing = settings().missing();
       if (missing.length === 0) return true;
       ctx.internalServerError(MESSAGES.unsetVariables(missing));
@@ -26,14 +26,14 @@ export const routeGuards = (strapi: Core.Strapi) => {
      * when the route may go on. Answered, not thrown: Strapi's route guard swaps the message of
      * a thrown ForbiddenError for a bare "Forbidden".
      */
-    ensureFlow(ctx: Context, flow: Flow): boolean {
+    ensureFlow: (ctx: Context, flow: Flow): boolean => {
       if (isOn(flow)) return true;
       ctx.forbidden(MESSAGES.flowDisabled(flow));
       return false;
     },
 
     /** A `redirect_uri` of Flow C's code must be one of the allow-list, as TikTok compares it. */
-    checkRedirectUri(redirectUri: string): void {
+    checkRedirectUri: (redirectUri: string): void => {
       if (!settings().allowedRedirectUris().includes(redirectUri)) {
         throw new errors.ValidationError(MESSAGES.redirectUriNotAllowed);
       }
