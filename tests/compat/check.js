@@ -4,6 +4,7 @@
 //   node check.js flows     <strapi origin> <emulator origin> <client key>
 //   node check.js settings  <strapi origin> <screenshot path>
 const nodeCrypto = require('node:crypto');
+const fs = require('node:fs');
 const path = require('node:path');
 
 const [mode, origin, third, clientKey] = process.argv.slice(2);
@@ -12,13 +13,17 @@ const API = `${origin}/api/tiktok-auth-mobile`;
 const APP_REDIRECT = 'http://127.0.0.1:9/tiktok-sdk';
 
 let failed = 0;
-const check = async (name, fn) => {
+// `explain`, when given, turns the error into the reason printed (e.g. after saving evidence).
+const check = async (name, fn, explain) => {
   try {
     await fn();
     console.log(`PASS ${name}`);
   } catch (error) {
     failed += 1;
-    console.log(`FAIL ${name}: ${error.message}`);
+    const reason = explain
+      ? await explain(error).catch((e) => `${error.message} (${e.message})`)
+      : error.message;
+    console.log(`FAIL ${name}: ${reason}`);
   }
 };
 const assert = (ok, message) => {
@@ -93,6 +98,53 @@ const flows = async (emulator) => {
   });
 };
 
+/** What went wrong in the page while the check ran: console and page errors, bad responses. */
+const recordTroubles = (page) => {
+  const journal = [];
+  const note = (line) => journal.push(`${new Date().toISOString()} ${line}`);
+  // Errors only: both admins warn about deprecations on every load.
+  page.on('console', (message) => {
+    if (message.type() === 'error') note(`console error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => note(`page error: ${error.stack ?? error.message}`));
+  page.on('requestfailed', (request) =>
+    note(`request failed: ${request.method()} ${request.url()} (${request.failure()?.errorText})`)
+  );
+  page.on('response', (response) => {
+    if (response.status() >= 400)
+      note(`response ${response.status()}: ${response.request().method()} ${response.url()}`);
+  });
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) note(`at ${frame.url()}`);
+  });
+  return journal;
+};
+
+/**
+ * Saves what the page showed when the check failed (a screenshot, and its URL, text and troubles
+ * in a .txt beside it), so that a failure in CI explains itself; returns the reason to print.
+ */
+const explainFailure = async (page, journal, screenshot, error) => {
+  const base = screenshot.replace(/\.png$/, '-failure');
+  await page.screenshot({ path: `${base}.png` }).catch(() => {});
+  const text = await page
+    .evaluate(() => document.body.innerText)
+    .catch((e) => `(no text: ${e.message})`);
+  const report = [
+    `URL: ${page.url()}`,
+    `Error: ${error.message}`,
+    '',
+    '== Page text',
+    text,
+    '',
+    '== Troubles (console and page errors, failed requests, responses >= 400, navigations)',
+    ...journal,
+  ];
+  fs.writeFileSync(`${base}.txt`, `${report.join('\n')}\n`);
+  const where = path.relative(process.cwd(), base);
+  return `${error.message.split('\n')[0]} at ${page.url()} (see ${where}.png and ${where}.txt)`;
+};
+
 const settings = async (screenshot) => {
   // playwright-core and Chromium come from this repository and Debian, never from the app.
   const { chromium } = require(
@@ -118,13 +170,16 @@ const settings = async (screenshot) => {
     // Tall enough for the whole page: 5.54's admin scrolls inside its layout, so `fullPage`
     // would stop at the viewport.
     const page = await browser.newPage({ viewport: { width: 1280, height: 2800 } });
+    const journal = recordTroubles(page);
     await check('admin: the settings page shows the missing secret as missing', async () => {
-      await page.goto(`${origin}/admin`);
+      // Straight to the page, as from a link: the admin asks for a login, then opens the page
+      // itself (`?redirectTo`), with no reload. A reload just after the login, while 5.18's admin
+      // is renewing its fresh token, aborts that renewal, which 5.18 takes for a failed one: it
+      // deletes the token and shows the login page instead (a CI failure, under load).
+      await page.goto(`${origin}/admin/settings/tiktok-auth-mobile`);
       await page.getByLabel(/^Email/).fill(admin.email);
       await page.getByLabel(/^Password/).fill(admin.password);
       await page.getByRole('button', { name: 'Login' }).click();
-      await page.waitForURL(/\/admin(\/)?$/, { timeout: 60_000 });
-      await page.goto(`${origin}/admin/settings/tiktok-auth-mobile`);
       const badge = page.locator('[data-setting="clientSecret"] [data-state]');
       await badge.waitFor({ timeout: 60_000 });
       const state = await badge.getAttribute('data-state');
@@ -143,7 +198,7 @@ const settings = async (screenshot) => {
       if ((await closeBanner.count()) === 1) await closeBanner.click();
       await page.mouse.move(0, 0);
       await page.screenshot({ path: screenshot });
-    });
+    }, (error) => explainFailure(page, journal, screenshot, error));
   } finally {
     await browser.close();
   }

@@ -56,7 +56,15 @@ export const useDemoInBrowser = (options?: DemoOptions) => {
     error: (await page.isVisible('#result-error')) ? await page.textContent('#result-error') : null,
   });
 
-  const userField = (field: string) => page.textContent(`#user dt:text-is("${field}") + dd`);
+  const listField = (list: string, field: string) =>
+    page.textContent(`#${list} dt:text-is("${field}") + dd`);
+  const userField = (field: string) => listField('user', field);
+
+  /** Picks `person` (or "deny") on the emulator's consent page the page sent the tab to. */
+  const consentAs = async (person: string) => {
+    await page.waitForURL(`${demo.emulator.url}/v2/auth/authorize/**`);
+    await page.click(`a[data-person="${person}"]`);
+  };
 
   return {
     get demo() {
@@ -70,13 +78,16 @@ export const useDemoInBrowser = (options?: DemoOptions) => {
     },
     usersWithEmail,
     result,
+    userField,
+    /** A field of the signed-in user's TikTok account, as the page shows `GET /me`. */
+    identityField: (field: string) => listField('identity', field),
+    consentAs,
 
     /** Clicks a flow's button, then the person (or "deny") on the emulator's consent page. */
     continueWithTikTok: async (flow: 'A' | 'B' | 'C', person: string) => {
       await page.goto(demo.url);
       await page.click(`button[data-flow="${flow}"]`);
-      await page.waitForURL(`${demo.emulator.url}/v2/auth/authorize/**`);
-      await page.click(`a[data-person="${person}"]`);
+      await consentAs(person);
       await page.locator('#result:not([data-state="idle"])').waitFor();
     },
 
@@ -84,7 +95,7 @@ export const useDemoInBrowser = (options?: DemoOptions) => {
     nextAnswerOf: (route: string) =>
       page
         .waitForResponse((response) => new URL(response.url()).pathname.endsWith(route))
-        .then((response) => response.json() as Promise<{ jwt: string }>),
+        .then((response) => response.json() as Promise<{ jwt: string; user: { id: number } }>),
 
     /** What the page shows once signed in, checked against the database and the JWT it got. */
     expectSignedIn: async (flow: string, email: string, jwt: string) => {

@@ -24,9 +24,11 @@ it('flow B hands the page a Strapi session in the URL fragment; /connect is neve
   expect(fragment.get('refreshToken')).toBeTruthy();
   await tab.expectSignedIn('B', ALICE_EMAIL, fragment.get('jwt')!);
   expect(await tab.page.textContent('#jwt-expiry')).toMatch(/\(in \d+ minutes\)$/);
+  // The page then asks which TikTok account the session has (GET /me).
   expect(pluginCalls).toEqual([
     '/api/tiktok-auth-mobile/authorize',
     '/api/tiktok-auth-mobile/callback',
+    '/api/tiktok-auth-mobile/me',
   ]);
   await screenshot(tab.page, 'flow-b-strapi-jwt-in-fragment');
 });

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { DEFAULT_PEOPLE, TikTokEmulator, type EmulatedPerson } from '../../emulator/src';
 import { PLUGIN_ID, USER_UID } from '../../../server/src/constants';
+import { getService } from '../../../server/src/services/get-service';
 import { loadPlayground, type PlaygroundApp } from '../../strapi';
 import { PAGE_PATHS, startWebServer, type WebServer } from './web-server';
 
@@ -47,7 +48,10 @@ export interface DemoStack {
 
 /** Signs Bella in once through the plugin itself, then blocks her as an administrator would. */
 const seedBlockedUser = async (strapi: Core.Strapi) => {
-  const user = await strapi.plugin(PLUGIN_ID).service('accounts').findOrCreate(BLOCKED_PERSON);
+  const { user } = await getService(strapi, 'accounts').findOrCreate({
+    profile: BLOCKED_PERSON,
+    scopes: SCOPES.split(','),
+  });
   await strapi.db.query(USER_UID).update({ where: { id: user.id }, data: { blocked: true } });
 };
 

@@ -1,16 +1,21 @@
 /**
  * The demo page: what a mobile app does around "Continue with TikTok", in a browser. It starts
  * each flow, and when TikTok or Strapi sends the browser back here it finishes the sign-in and
- * shows the Strapi session.
+ * shows the Strapi session. It also plays an app with e-mail/password accounts
+ * (users-permissions' own routes) that links TikTok to such an account and unlinks it.
  */
 
 import type { PageConfig } from '../src/page-config';
 
 type Flow = 'A' | 'B' | 'C';
 
+/** What the trip to TikTok is for: signing in, or linking TikTok to the signed-in account. */
+type Purpose = 'sign-in' | 'link';
+
 /** What the page remembers across the trip to TikTok, as an app keeps it in memory. */
 interface Pending {
   flow: Flow;
+  purpose: Purpose;
   state: string;
   verifier?: string;
 }
@@ -21,11 +26,29 @@ interface Session {
 }
 
 const PENDING_KEY = 'tiktok-demo.pending';
+// The signed-in user's JWT, kept for this tab only (an app keeps it in the device's secure
+// storage): linking goes to TikTok and back, and the session must survive the trip.
+const SESSION_KEY = 'tiktok-demo.jwt';
 // The values TikTok or Strapi can send back; any of them means "finish a sign-in".
 const ANSWER_KEYS = ['access_token', 'jwt', 'code', 'error'];
 const USER_FIELDS = ['id', 'username', 'email', 'provider', 'confirmed', 'blocked'];
+const IDENTITY_FIELDS = ['displayName', 'openId', 'unionId', 'scopes', 'linkedAt', 'lastSignInAt'];
 
-class ApiError extends Error {}
+const FAILED = {
+  signIn: 'Sign-in failed',
+  signUp: 'Sign-up failed',
+  link: 'Linking TikTok failed',
+  unlink: 'Unlinking TikTok failed',
+} as const;
+
+class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number
+  ) {
+    super(message);
+  }
+}
 
 const element = <T extends HTMLElement = HTMLElement>(id: string): T => {
   const found = document.getElementById(id);
@@ -59,20 +82,19 @@ const addStep = (text: string) => {
 
 const clearResult = () => {
   element('steps').replaceChildren();
-  element('session').hidden = true;
   element('result-error').hidden = true;
 };
 
-const showError = (message: string) => {
+const showError = (message: string, title: string) => {
   element('result').dataset.state = 'error';
-  element('result-title').textContent = 'Sign-in failed';
+  element('result-title').textContent = title;
   const error = element('result-error');
   error.textContent = message;
   error.hidden = false;
 };
 
 const callApi = async (
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'DELETE',
   path: string,
   { body, jwt }: { body?: unknown; jwt?: string } = {}
 ): Promise<Record<string, unknown>> => {
@@ -89,7 +111,10 @@ const callApi = async (
   } | null;
   addStep(`${method} ${path} → ${response.status}`);
   if (!response.ok) {
-    throw new ApiError(payload?.error?.message ?? `${method} ${path} failed: ${response.status}`);
+    throw new ApiError(
+      payload?.error?.message ?? `${method} ${path} failed: ${response.status}`,
+      response.status
+    );
   }
   return payload as Record<string, unknown>;
 };
@@ -117,54 +142,144 @@ const describeExpiry = (expiry: Date | undefined): string => {
   return `${expiry.toISOString().replace('T', ' ').slice(0, 19)} UTC (${inWords})`;
 };
 
-const showSession = async (flow: Flow | 'bad token', session: Session) => {
-  const me = await callApi('GET', '/api/users/me', { jwt: session.jwt });
-  const user = session.user ?? me;
-
-  const list = element('user');
+/** Fills a `<dl>` with `fields` of `values`, in that order. */
+const fillList = (id: string, fields: readonly string[], values: Record<string, unknown>) => {
+  const list = element(id);
   list.replaceChildren();
-  for (const field of USER_FIELDS) {
+  for (const field of fields) {
     const term = document.createElement('dt');
     term.textContent = field;
     const value = document.createElement('dd');
-    value.textContent = String(user[field]);
+    const shown = values[field];
+    value.textContent = Array.isArray(shown) ? shown.join(', ') : String(shown);
     list.append(term, value);
   }
+};
+
+/** The signed-in user's TikTok account (`GET /me`), shown with the button that fits it. */
+const showIdentity = async (config: PageConfig, jwt: string) => {
+  let identity: Record<string, unknown> | null = null;
+  let absent = '';
+  try {
+    identity = await callApi('GET', `${config.pluginApi}/me`, { jwt });
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 404)) throw error;
+    absent = error.message;
+  }
+  if (identity) fillList('identity', IDENTITY_FIELDS, identity);
+  element('identity').hidden = !identity;
+  element('identity-none').textContent = absent;
+  element('identity-none').hidden = !!identity;
+  element('link').hidden = !!identity;
+  element('unlink').hidden = !identity;
+};
+
+/**
+ * Shows who `session` signs in as, in Strapi (`GET /api/users/me`) and at TikTok (`GET /me`),
+ * and keeps its JWT as this tab's session.
+ */
+const showSession = async (
+  config: PageConfig,
+  title: (username: string) => string,
+  session: Session
+) => {
+  sessionStorage.setItem(SESSION_KEY, session.jwt);
+  const me = await callApi('GET', '/api/users/me', { jwt: session.jwt });
+  const user = session.user ?? me;
+  await showIdentity(config, session.jwt);
+
+  fillList('user', USER_FIELDS, user);
   element('jwt-expiry').textContent = describeExpiry(jwtExpiry(session.jwt));
   element('me').textContent = JSON.stringify(me, null, 2);
   element('session').hidden = false;
-  element('result-title').textContent = `Signed in with flow ${flow} as ${String(user.username)}`;
+  element('result-title').textContent = title(String(user.username));
   element('result').dataset.state = 'signed-in';
 };
 
-/** Finishes the sign-in the page started, with what TikTok (flow C) or Strapi sent back. */
-const finish = async (config: PageConfig, answer: URLSearchParams) => {
+const forgetSession = () => {
+  sessionStorage.removeItem(SESSION_KEY);
+  element('session').hidden = true;
+  element('result').dataset.state = 'idle';
+  element('result-title').textContent = 'Not signed in';
+};
+
+/**
+ * An action of the signed-in user (link, unlink). Whatever its outcome, the page then shows the
+ * session as it now is, with a refusal next to it; a JWT Strapi no longer accepts signs out.
+ */
+const asSignedIn = async (
+  config: PageConfig,
+  failedTitle: string,
+  action: (jwt: string) => Promise<string>
+) => {
+  const jwt = sessionStorage.getItem(SESSION_KEY);
+  if (!jwt) return showError('Sign in first: this page holds no session.', failedTitle);
+  let done: string | undefined;
+  let refusal: ApiError | undefined;
+  try {
+    done = await action(jwt);
+  } catch (error) {
+    // A JWT Strapi no longer takes, or no answer at all: no session to show next to it.
+    if (!(error instanceof ApiError) || error.status === 401) throw error;
+    refusal = error;
+  }
+  await showSession(config, (username) => done ?? `Signed in as ${username}`, { jwt });
+  if (refusal) throw refusal;
+};
+
+/** The trip to TikTok the page started, read once: an answer is used at most once. */
+const takePending = (): Pending | null => {
   const saved = sessionStorage.getItem(PENDING_KEY);
   sessionStorage.removeItem(PENDING_KEY);
+  return saved ? (JSON.parse(saved) as Pending) : null;
+};
+
+const failedTitle = (pending: Pending | null) =>
+  pending?.purpose === 'link' ? FAILED.link : FAILED.signIn;
+
+/** Finishes the sign-in (or link) the page started, with what TikTok or Strapi sent back. */
+const finish = async (config: PageConfig, answer: URLSearchParams, pending: Pending | null) => {
   const received = [...answer.keys()].filter((key) => key !== 'state').join(', ');
-  if (!saved) return showError('This page did not start a sign-in: ignoring the answer.');
-  const pending = JSON.parse(saved) as Pending;
-  addStep(
-    `Flow ${pending.flow}: back from ${pending.flow === 'C' ? 'TikTok' : 'Strapi'} with ${received}`
-  );
+  const failed = failedTitle(pending);
+  if (!pending) return showError('This page did not start a sign-in: ignoring the answer.', failed);
+  const trip = pending.purpose === 'link' ? 'Linking' : `Flow ${pending.flow}`;
+  addStep(`${trip}: back from ${pending.flow === 'C' ? 'TikTok' : 'Strapi'} with ${received}`);
 
   // The app's own check that this answer belongs to the sign-in it started.
   if (answer.get('state') !== pending.state) {
-    return showError('The state sent back does not match the one this page sent: ignoring it.');
+    return showError(
+      'The state sent back does not match the one this page sent: ignoring it.',
+      failed
+    );
   }
   const error = answer.get('error');
   if (error) {
     const description = answer.get('error_description');
-    return showError(description ? `${error}: ${description}` : error);
+    return showError(description ? `${error}: ${description}` : error, failed);
+  }
+
+  const code = answer.get('code') ?? '';
+  const codeExchange = {
+    code,
+    code_verifier: pending.verifier,
+    redirect_uri: config.sdkRedirectUri,
+  };
+  if (pending.purpose === 'link') {
+    return asSignedIn(config, FAILED.link, async (jwt) => {
+      addStep(`Sending TikTok's code (${shorten(code)}), the PKCE verifier and the JWT to /link`);
+      const linked = await callApi('POST', `${config.pluginApi}/link`, { jwt, body: codeExchange });
+      return linked.linked
+        ? 'TikTok linked: Continue with TikTok now signs into this account'
+        : 'This TikTok account was already linked to this user: nothing changed';
+    });
   }
 
   let session: Session;
   const jwt = answer.get('jwt');
   if (pending.flow === 'C') {
-    const code = answer.get('code') ?? '';
     addStep(`Sending TikTok's code (${shorten(code)}) and this page's PKCE verifier to Strapi`);
     session = (await callApi('POST', `${config.pluginApi}/token`, {
-      body: { code, code_verifier: pending.verifier, redirect_uri: config.sdkRedirectUri },
+      body: codeExchange,
     })) as unknown as Session;
   } else if (jwt) {
     // Strapi was configured to hand out its own session directly (TIKTOK_REDIRECT_WITH=strapi_jwt).
@@ -176,10 +291,15 @@ const finish = async (config: PageConfig, answer: URLSearchParams) => {
       body: { access_token: accessToken },
     })) as unknown as Session;
   }
-  await showSession(pending.flow, session);
+  await showSession(
+    config,
+    (username) => `Signed in with flow ${pending.flow} as ${username}`,
+    session
+  );
 };
 
-const start = async (config: PageConfig, flow: Flow) => {
+/** Sends the browser to TikTok (or Strapi's /authorize) to sign in with `flow`, or to link. */
+const start = async (config: PageConfig, flow: Flow, purpose: Purpose) => {
   const state = randomString(16);
   const authorize = (redirectUri: string, challenge?: string) => {
     const url = new URL(config.authorizeUrl);
@@ -194,7 +314,7 @@ const start = async (config: PageConfig, flow: Flow) => {
     return url.toString();
   };
 
-  const pending: Pending = { flow, state };
+  const pending: Pending = { flow, purpose, state };
   let target: string;
   if (flow === 'A') {
     target = authorize(config.callbackUrl);
@@ -206,14 +326,44 @@ const start = async (config: PageConfig, flow: Flow) => {
     target = authorize(config.sdkRedirectUri, await hexSha256(pending.verifier));
   }
   sessionStorage.setItem(PENDING_KEY, JSON.stringify(pending));
+  // Signing in anew replaces the session the page held, whatever the outcome.
+  if (purpose === 'sign-in') sessionStorage.removeItem(SESSION_KEY);
   location.assign(target);
 };
 
-const run = async (task: () => Promise<void>) => {
+/** Signs up or in with e-mail and password, through users-permissions' own routes. */
+const signInWithPassword = async (config: PageConfig, form: HTMLFormElement, signUp: boolean) => {
+  const field = (name: string) => (form.elements.namedItem(name) as HTMLInputElement).value;
+  clearResult();
+  const session = signUp
+    ? await callApi('POST', '/api/auth/local/register', {
+        body: { username: field('username'), email: field('email'), password: field('password') },
+      })
+    : await callApi('POST', '/api/auth/local', {
+        body: { identifier: field('email'), password: field('password') },
+      });
+  form.reset();
+  await showSession(
+    config,
+    (username) => `${signUp ? 'Signed up' : 'Signed in with e-mail'} as ${username}`,
+    session as unknown as Session
+  );
+};
+
+const run = async (failedTitle: string, task: () => Promise<void>) => {
   try {
     await task();
   } catch (error) {
-    showError(error instanceof ApiError ? error.message : `Unexpected error: ${String(error)}`);
+    if (!(error instanceof ApiError)) {
+      return showError(`Unexpected error: ${String(error)}`, failedTitle);
+    }
+    // Strapi no longer takes this session (the user was blocked or deleted, the JWT expired):
+    // as an app would, the page forgets it.
+    if (error.status === 401 && sessionStorage.getItem(SESSION_KEY)) {
+      forgetSession();
+      addStep('Strapi refused the session: the page forgot it (signed out)');
+    }
+    showError(error.message, failedTitle);
   }
 };
 
@@ -223,22 +373,55 @@ const main = async () => {
   for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-flow]')) {
     button.addEventListener(
       'click',
-      () => void run(() => start(config, button.dataset.flow as Flow))
+      () => void run(FAILED.signIn, () => start(config, button.dataset.flow as Flow, 'sign-in'))
     );
   }
   element('bad-token').addEventListener(
     'click',
     () =>
-      void run(async () => {
+      void run(FAILED.signIn, async () => {
         clearResult();
+        element('session').hidden = true;
         addStep('Sending a made-up TikTok access token to Strapi');
         const session = await callApi('POST', `${config.pluginApi}/connect`, {
           body: { access_token: 'act.made-up-token' },
         });
-        await showSession('bad token', session as unknown as Session);
+        await showSession(
+          config,
+          (username) => `Signed in with bad token as ${username}`,
+          session as unknown as Session
+        );
       })
   );
-  element('reset').addEventListener('click', () => location.assign('/'));
+  const account = element<HTMLFormElement>('account');
+  account.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const signUp = (event.submitter as HTMLButtonElement | null)?.value === 'sign-up';
+    void run(signUp ? FAILED.signUp : FAILED.signIn, () =>
+      signInWithPassword(config, account, signUp)
+    );
+  });
+  // Linking goes through TikTok as flow C does: the TikTok token never reaches the page.
+  element('link').addEventListener(
+    'click',
+    () => void run(FAILED.link, () => start(config, 'C', 'link'))
+  );
+  element('unlink').addEventListener(
+    'click',
+    () =>
+      void run(FAILED.unlink, () => {
+        clearResult();
+        return asSignedIn(config, FAILED.unlink, async (jwt) => {
+          await callApi('DELETE', `${config.pluginApi}/link`, { jwt });
+          return 'TikTok unlinked: Continue with TikTok no longer signs into this account';
+        });
+      })
+  );
+  element('sign-out').addEventListener('click', () => {
+    clearResult();
+    forgetSession();
+    addStep('Signed out: the page forgot the JWT');
+  });
   // The buttons stay disabled in the HTML until they work: a click before this does nothing.
   for (const button of document.querySelectorAll('button')) button.disabled = false;
 
@@ -247,8 +430,15 @@ const main = async () => {
   if (ANSWER_KEYS.some((key) => answer.has(key))) {
     // Tokens must not linger in the address bar or the history.
     history.replaceState(null, '', '/');
-    await run(() => finish(config, answer));
+    const pending = takePending();
+    await run(failedTitle(pending), () => finish(config, answer, pending));
+  } else {
+    const jwt = sessionStorage.getItem(SESSION_KEY);
+    if (jwt)
+      await run(FAILED.signIn, () =>
+        showSession(config, (username) => `Signed in as ${username}`, { jwt })
+      );
   }
 };
 
-void run(main);
+void run(FAILED.signIn, main);
