@@ -184,7 +184,7 @@ const showIdentity = async (config: PageConfig, jwt: string) => {
   }
   if (identity) fillList('identity', IDENTITY_FIELDS, identity);
   element('identity').hidden = !identity;
-  element('identity').dataset.openId = String(identity?.openId ?? '');
+  element('identity').dataset.openId = typeof identity?.openId === 'string' ? identity.openId : '';
   element('identity-none').textContent = absent;
   element('identity-none').hidden = !!identity;
   element('link').hidden = !!identity;
