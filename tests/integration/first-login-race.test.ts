@@ -3,7 +3,7 @@ import request from 'supertest';
 import { answerTogether } from '../../dev/emulator/src';
 import { StrapiProcess } from '../../dev/strapi';
 import { TEST_DATABASE_CLIENT } from './databases';
-import { listenOnLoopback, startTestApp, type TestApp, route } from './harness';
+import { listenOnLoopback, startTestApp, type TestApp, route, serveOnLoopback } from './harness';
 
 /**
  * Simultaneous first sign-ins of one new person create exactly one user, on the database of this
@@ -82,12 +82,9 @@ const expectOneUser = async (
 describe(`first sign-in on ${TEST_DATABASE_CLIENT}`, () => {
   let app: TestApp;
   let url: string;
-  beforeAll(async () => {
-    app = await startTestApp();
-    url = await listenOnLoopback(app);
-  });
-  afterAll(async () => {
-    await app?.close();
+  serveOnLoopback((started, served) => {
+    app = started;
+    url = served;
   });
 
   it(`${SIMULTANEOUS} simultaneous first sign-ins of one person create exactly one user`, async () => {

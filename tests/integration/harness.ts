@@ -135,6 +135,24 @@ export const listenOnLoopback = async (app: TestApp): Promise<string> => {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 };
 
+/**
+ * The common set-up of a file driven over real sockets: one app per file (or `describe`), booted
+ * before its tests and listening on loopback, closed after them. `ready` receives both.
+ */
+export const serveOnLoopback = (
+  ready: (app: TestApp, url: string) => void,
+  options?: TestAppOptions
+): void => {
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    app = await startTestApp(options);
+    ready(app, await listenOnLoopback(app));
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+};
+
 /** users-permissions' advanced settings as a fresh app has them: what each test starts from. */
 export const DEFAULT_ADVANCED_SETTINGS = {
   allow_register: true,

@@ -6,11 +6,10 @@ import {
   CALLBACK_URL,
   expectError,
   issueCodeFor,
-  listenOnLoopback,
   route,
-  startTestApp,
   tokenForNewPerson,
   type TestApp,
+  serveOnLoopback,
 } from './harness';
 import request from 'supertest';
 import { StrapiProcess } from '../../dev/strapi';
@@ -22,12 +21,9 @@ import { TEST_DATABASE_CLIENT } from './databases';
  */
 let app: TestApp;
 let url: string;
-beforeAll(async () => {
-  app = await startTestApp();
-  url = await listenOnLoopback(app);
-});
-afterAll(async () => {
-  await app?.close();
+serveOnLoopback((started, served) => {
+  app = started;
+  url = served;
 });
 
 let sequence = 0;

@@ -3,13 +3,13 @@ import { StrapiProcess } from '../../dev/strapi';
 import { TEST_DATABASE_CLIENT } from './databases';
 import {
   expectError,
-  listenOnLoopback,
   setAdvancedSettings,
   setAdvancedSettingsInDatabase,
   startTestApp,
   tokenForNewPerson,
   type TestApp,
   route,
+  serveOnLoopback,
 } from './harness';
 
 /**
@@ -50,12 +50,9 @@ const expectNextSignInFollows = async (
 describe(`advanced settings on ${TEST_DATABASE_CLIENT}`, () => {
   let app: TestApp;
   let url: string;
-  beforeAll(async () => {
-    app = await startTestApp();
-    url = await listenOnLoopback(app);
-  });
-  afterAll(async () => {
-    await app?.close();
+  serveOnLoopback((started, served) => {
+    app = started;
+    url = served;
   });
 
   it('a change through the store applies to the very next sign-in', async () => {

@@ -3,10 +3,9 @@ import {
   CALLBACK_URL,
   IOS_VERIFIER,
   issueCodeFor,
-  listenOnLoopback,
-  startTestApp,
   type TestApp,
   route,
+  serveOnLoopback,
 } from './harness';
 
 /**
@@ -22,12 +21,9 @@ const SIGN_INS = 40;
 let app: TestApp;
 let url: string;
 
-beforeAll(async () => {
-  app = await startTestApp();
-  url = await listenOnLoopback(app);
-});
-afterAll(async () => {
-  await app?.close();
+serveOnLoopback((started, served) => {
+  app = started;
+  url = served;
 });
 
 const connect = () =>
