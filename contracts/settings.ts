@@ -20,7 +20,10 @@ export type SettingKey =
   | 'rateLimitStore'
   | 'profileSync'
   | 'stateSecret'
-  | 'rateLimitRedisUrl';
+  | 'rateLimitRedisUrl'
+  | 'storeTokens'
+  | 'tokenEncryptionKey'
+  | 'tokenEncryptionPreviousKeys';
 
 /** Where a setting's value came from, in the config's order of precedence. */
 export type SettingSource = 'plugin-config' | 'env' | 'default' | 'unset';
@@ -43,6 +46,6 @@ export interface SettingStatus {
   /** Both a plugin config value and the env variable are set: the env variable is ignored. */
   envIgnored: boolean;
   /** The effective value; absent for secrets, which are only ever reported as set. */
-  value?: string | number | string[];
+  value?: string | number | boolean | string[];
   problems: string[];
 }

@@ -15,6 +15,8 @@ export interface StatusReport {
   missing: readonly string[];
   /** The redirect URI to register at TikTok; null until `strapiUrl` is set. */
   redirectUri: string | null;
+  /** The webhook callback URL to register in the TikTok portal; null until `strapiUrl` is set. */
+  webhookUrl: string | null;
   /** `redirect_uri` values `POST /token` accepts. */
   tokenRedirectUris: string[];
   scopes: string[];
@@ -31,5 +33,21 @@ export interface StatusReport {
     tiktokUsers: number;
     /** The last Strapi session this plugin issued (any flow); null if none since it records them. */
     lastSignInAt: string | null;
+  };
+  /** TikTok tokens kept for the app (`storeTokens`), counted over identities: never a token. */
+  tokens: {
+    storeTokens: boolean;
+    /** Identities with tokens stored. */
+    stored: number;
+    /**
+     * Of those, the ones the person must renew (sign in again) within `expiringWithinDays`: the
+     * refresh token expires then (or, with an access token alone, that one).
+     */
+    expiring: number;
+    expiringWithinDays: number;
+    /** Tokens TikTok refused to refresh: the person must sign in again. */
+    unusable: number;
+    /** Identities whose person removed the app in TikTok (`authorization.removed`). */
+    disconnected: number;
   };
 }

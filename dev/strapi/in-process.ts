@@ -23,6 +23,8 @@ export const PLAYGROUND_ENV_KEYS = [
   'DATABASE_PASSWORD',
   'LOG_LEVEL',
   'SERVE_ADMIN',
+  // Test-only route that answers a user's TikTok access token (src/api/tiktok-calls).
+  'PLAYGROUND_TOKEN_ROUTE',
 ];
 
 /**

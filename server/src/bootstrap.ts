@@ -39,6 +39,9 @@ const checkProfileSync = (strapi: Core.Strapi, config: PluginConfig) => {
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   const config = pluginConfig(strapi);
   checkProfileSync(strapi, config.get());
+  if (config.get().storeTokens && config.tokenSecrets().length === 0) {
+    throw new ConfigError([MESSAGES.tokenVaultWithoutKey]);
+  }
   await strapi.service('admin::permission').actionProvider.registerMany(ADMIN_ACTIONS);
   registerWebhookEvents(strapi);
   await ensureExactIdColumns(strapi);

@@ -30,9 +30,16 @@ export const ROUTES = {
   callback: '/callback',
   connect: '/connect',
   token: '/token',
+  webhook: '/webhook',
   link: '/link',
   me: '/me',
 } as const;
+
+/**
+ * The largest webhook body read. TikTok's events are a few hundred bytes; the raw body is kept in
+ * memory until its signature is checked, so a larger one is refused unread.
+ */
+export const MAX_WEBHOOK_BODY_BYTES = 64 * 1024;
 
 /** The route middleware of every route that calls TikTok (the per-client budget). */
 export const RATE_LIMIT_MIDDLEWARE = `plugin::${PLUGIN_ID}.rate-limit`;
@@ -85,3 +92,21 @@ export const EMAIL_INDEX = 'up_users_email_index';
 
 /** strapi.store()'s key format, so that `strapi.store({ type: 'plugin', name, key })` reads it too. */
 export const LAST_SIGN_IN_KEY = `plugin_${PLUGIN_ID}_last-sign-in`;
+
+/**
+ * How long before its expiry an access token is refreshed: a token handed to app code must still
+ * work when the app's own call reaches TikTok, after any retries of its own.
+ */
+export const TOKEN_REFRESH_MARGIN_MS = 5 * 60_000;
+
+/**
+ * How long a refresh lease lasts beyond the TikTok call's own deadline (`timeoutMs`): a holder
+ * that crashed stops blocking the identity's refreshes after this.
+ */
+export const TOKEN_LEASE_EXTRA_MS = 10_000;
+
+/** How often a caller waiting for another's refresh reads the row again. */
+export const TOKEN_LEASE_POLL_MS = 100;
+
+/** Stored tokens the person must renew within this are counted as expiring on the admin page. */
+export const TOKENS_EXPIRING_WITHIN_MS = 7 * 24 * 3_600_000;

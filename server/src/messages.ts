@@ -28,6 +28,8 @@ export const MESSAGES = {
   noRedirectUri: 'No redirect_uri provided',
   redirectUriNotAllowed: 'redirect_uri is not allowed',
   tokenExchangeFailed: (reason: string) => `Failed to get TikTok token: ${reason}`,
+  tokenRefreshFailed: (reason: string) => `Failed to refresh TikTok token: ${reason}`,
+  tokenRevokeFailed: (reason: string) => `Failed to revoke TikTok token: ${reason}`,
   tooManyRequests: 'Too many requests, please try again later.',
   tikTokRateLimited: 'TikTok asked this app to slow down, please try again later.',
   redisClientMissing:
@@ -36,12 +38,28 @@ export const MESSAGES = {
     'server.proxy.koa is on with maxIpsCount 0: the leftmost X-Forwarded-For address, which any client ' +
     'can write, is taken as the client and keys the rate limit. Set server.proxy.maxIpsCount to the ' +
     'number of proxies in front of Strapi',
+  webhookSignatureInvalid: 'Invalid TikTok webhook signature',
+  webhookBodyTooLarge: 'The webhook body is too large.',
+  webhookBodyInvalid: 'Not a TikTok webhook event',
   alreadyLinkedToAnother: 'This TikTok account is already linked to another user.',
   userAlreadyLinked: 'A TikTok account is already linked to this user.',
   cannotUnlinkOnlyWay: 'Cannot unlink the only way this user signs in.',
   noIdentity: 'No TikTok account is linked to this user.',
   linkBodyAmbiguous:
     'Send either access_token, or code with code_verifier and redirect_uri, not both.',
+  tokensNotStored: 'No TikTok tokens are kept for this user: they must sign in with TikTok again.',
+  tokensUnusable:
+    'TikTok refused to refresh the tokens of this user: they must sign in with TikTok again.',
+  tokensDisconnected: 'This user removed the app in TikTok: they must sign in with TikTok again.',
+  tokenExpired:
+    'The TikTok access token of this user expired and cannot be refreshed: they must sign in with TikTok again.',
+  tokensUnreadable:
+    'The TikTok tokens of this user were sealed with a key no longer configured: they must sign in with TikTok again.',
+  tokenRefreshBusy:
+    "Another refresh of this user's TikTok tokens did not finish in time, please try again later.",
+  tokenStorageOff: 'TikTok tokens are not kept: storeTokens is off.',
+  tokenVaultWithoutKey:
+    'storeTokens is on but no key seals the tokens: set TIKTOK_TOKEN_ENCRYPTION_KEY (32+ characters) or APP_KEYS',
   // users-permissions' own answers to a request without a usable JWT.
   missingCredentials: 'Missing or invalid credentials',
   unsetVariables: (names: readonly string[]) =>

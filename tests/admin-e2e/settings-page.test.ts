@@ -5,7 +5,13 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../e2e/browser';
 import { createAdmin } from '../integration/admin-users';
-import { CALLBACK_URL, startTestApp, type TestApp } from '../integration/harness';
+import {
+  CALLBACK_URL,
+  route,
+  STRAPI_URL,
+  startTestApp,
+  type TestApp,
+} from '../integration/harness';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SCREENSHOTS = path.join(ROOT, '.tmp', 'admin-e2e');
@@ -73,7 +79,7 @@ const checkCredentials = async () => {
 describe('with the right credentials', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startAdmin();
+    app = await startAdmin({ TIKTOK_STORE_TOKENS: 'true' });
   });
   afterAll(async () => {
     await app?.close();
@@ -91,6 +97,17 @@ describe('with the right credentials', () => {
     await expect(page.evaluate('navigator.clipboard.readText()')).resolves.toBe(CALLBACK_URL);
     await expect(page.getByTestId('tiktok-users').textContent()).resolves.toBe(
       'No linked TikTok accounts yet'
+    );
+    await expect(page.getByTestId('webhook-url').textContent()).resolves.toBe(
+      `${STRAPI_URL}${route('webhook')}`
+    );
+    await expect(page.getByTestId('token-counts').textContent()).resolves.toBe(
+      'No TikTok account has tokens stored' +
+        'none must sign in again within 7 days' +
+        'No tokens refused by TikTok'
+    );
+    await expect(page.getByTestId('disconnected-count').textContent()).resolves.toBe(
+      'Nobody removed the app in TikTok'
     );
     await expect(stateOf('clientSecret')).resolves.toBe('set');
     await expect(

@@ -67,6 +67,15 @@ describe('admin settings API on a configured Strapi', () => {
 
     expect(report.missing).toEqual([]);
     expect(report.redirectUri).toBe(CALLBACK_URL);
+    expect(report.webhookUrl).toBe(`${STRAPI_URL}${route('webhook')}`);
+    expect(report.tokens).toEqual({
+      storeTokens: false,
+      stored: 0,
+      expiring: 0,
+      expiringWithinDays: 7,
+      unusable: 0,
+      disconnected: 0,
+    });
     expect(report.tokenRedirectUris).toEqual([CALLBACK_URL]);
     expect(report.scopes).toEqual(['user.info.basic', 'user.info.profile']);
     expect(report.userInfoFields).toEqual([

@@ -37,14 +37,22 @@ interface QueryParams {
 }
 
 /**
- * Plain equality, plus the few operators the plugin uses: `$or`, `null` (IS NULL), `$ne` and
- * `{ $notNull: true }`.
+ * Plain equality, plus the few operators the plugin uses: `$or`, `null` (IS NULL), `$ne`,
+ * `{ $notNull: true }` and `$lt` (numbers and dates; NULL is never less).
  */
 const matches = (row: Row, where: Where = {}): boolean =>
   Object.entries(where).every(([key, value]) => {
     if (key === '$or') return (value as Where[]).some((branch) => matches(row, branch));
     if (value === null) return row[key] === null || row[key] === undefined;
     if (typeof value === 'object' && '$ne' in value) return row[key] !== value.$ne;
+    if (typeof value === 'object' && '$lt' in value) {
+      const cell = row[key] as Date | number | string | null | undefined;
+      return (
+        cell !== null &&
+        cell !== undefined &&
+        new Date(cell).getTime() < new Date((value as { $lt: Date | number }).$lt).getTime()
+      );
+    }
     if (typeof value === 'object' && '$notNull' in value) {
       return (
         (row[key] !== null && row[key] !== undefined) === (value as { $notNull: boolean }).$notNull

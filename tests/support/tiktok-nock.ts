@@ -9,6 +9,7 @@ import type {
 export const TIKTOK_BASE_URL = 'https://tiktok.test';
 export const TOKEN_PATH = '/v2/oauth/token/';
 export const USER_INFO_PATH = '/v2/user/info/';
+export const REVOKE_PATH = '/v2/oauth/revoke/';
 export const BASIC_FIELDS = 'open_id,union_id,avatar_url,display_name';
 export const PROFILE_FIELDS = `${BASIC_FIELDS},username`;
 
@@ -61,11 +62,11 @@ export interface ReplyOptions {
   delayMs?: number;
 }
 
-/** TikTok's token endpoint answering once; every request it receives is recorded. */
-export const tokenEndpoint = ({ status, body = '', headers, delayMs = 0 }: ReplyOptions) => {
+/** A form-posted OAuth endpoint of TikTok answering once; every request it receives is recorded. */
+const formEndpoint = (path: string, { status, body = '', headers, delayMs = 0 }: ReplyOptions) => {
   const requests: RecordedRequest[] = [];
   const scope = nock(TIKTOK_BASE_URL)
-    .post(TOKEN_PATH)
+    .post(path)
     .delay(delayMs)
     .reply(
       status,
@@ -82,6 +83,12 @@ export const tokenEndpoint = ({ status, body = '', headers, delayMs = 0 }: Reply
     );
   return { scope, requests };
 };
+
+/** TikTok's token endpoint (codes and refreshes) answering once. */
+export const tokenEndpoint = (reply: ReplyOptions) => formEndpoint(TOKEN_PATH, reply);
+
+/** TikTok's revoke endpoint answering once. */
+export const revokeEndpoint = (reply: ReplyOptions) => formEndpoint(REVOKE_PATH, reply);
 
 /** TikTok's user-info endpoint answering once, only for this exact token and `fields` list. */
 export const userInfoEndpoint = ({

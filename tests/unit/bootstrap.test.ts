@@ -70,3 +70,25 @@ describe('bootstrap: trusted proxy', () => {
     expect(await bootWith('development', {}, proxy)).toEqual([]);
   });
 });
+
+describe('bootstrap: the token vault', () => {
+  const boot = (pluginConfig: Record<string, unknown>, appKeys: string[]) =>
+    bootstrap({
+      strapi: createFakeStrapi({ pluginConfig: { ...CONFIGURED, ...pluginConfig }, appKeys })
+        .strapi,
+    });
+
+  it('refuses to boot with storeTokens on and no key to seal the tokens', async () => {
+    await expect(boot({ storeTokens: true }, [])).rejects.toThrow(
+      'invalid configuration: storeTokens is on but no key seals the tokens: set TIKTOK_TOKEN_ENCRYPTION_KEY (32+ characters) or APP_KEYS'
+    );
+  });
+
+  it.each([
+    ['storeTokens off', { storeTokens: false }, []],
+    ['a dedicated key', { storeTokens: true, tokenEncryptionKey: 'k'.repeat(32) }, []],
+    ['APP_KEYS', { storeTokens: true }, ['appKeyA']],
+  ])('boots with %s', async (_case, config, appKeys) => {
+    await expect(boot(config, appKeys)).resolves.toBeUndefined();
+  });
+});

@@ -39,6 +39,9 @@ describe('parseConfig', () => {
       rateLimitStore: 'database',
       profileSync: {},
       rateLimitRedisUrl: undefined,
+      storeTokens: false,
+      tokenEncryptionKey: undefined,
+      tokenEncryptionPreviousKeys: [],
     });
   });
 
@@ -142,6 +145,19 @@ describe('parseConfig', () => {
       value: 'redis://127.0.0.1:6379',
       parsed: 'redis://127.0.0.1:6379',
     },
+    { key: 'storeTokens', env: 'TIKTOK_STORE_TOKENS', value: 'true', parsed: true },
+    {
+      key: 'tokenEncryptionKey',
+      env: 'TIKTOK_TOKEN_ENCRYPTION_KEY',
+      value: 'k'.repeat(32),
+      parsed: 'k'.repeat(32),
+    },
+    {
+      key: 'tokenEncryptionPreviousKeys',
+      env: 'TIKTOK_TOKEN_ENCRYPTION_PREVIOUS_KEYS',
+      value: `${'a'.repeat(32)}, ${'b'.repeat(40)}`,
+      parsed: ['a'.repeat(32), 'b'.repeat(40)],
+    },
   ];
 
   it.each(fallbacks)(
@@ -221,6 +237,9 @@ describe('parseConfig', () => {
       rateLimitStore: 'redis',
       profileSync: { username: 'tiktokHandle' },
       rateLimitRedisUrl: 'rediss://:pw@cache.internal:6380/2',
+      storeTokens: true,
+      tokenEncryptionKey: 'a-token-key-of-at-least-32-characters',
+      tokenEncryptionPreviousKeys: ['an-older-token-key-of-32-characters-or-more'],
     };
     const env = Object.fromEntries(fallbacks.map(({ env: name, value }) => [name, value]));
     expect(parseConfig(fromConfig, env)).toEqual(fromConfig);
@@ -316,6 +335,14 @@ describe('parseConfig', () => {
     ['rateLimitStore', 'unknown', { rateLimitStore: 'memcached' }],
     ['rateLimitRedisUrl', 'missing with the redis store', { rateLimitStore: 'redis' }],
     ['rateLimitRedisUrl', 'not a redis URL', { rateLimitRedisUrl: 'http://127.0.0.1:6379' }],
+    ['storeTokens', 'other than true/false', { storeTokens: 'sometimes' }],
+    ['tokenEncryptionKey', 'under 32 characters', { tokenEncryptionKey: 'short' }],
+    ['tokenEncryptionKey', 'given as a list', { tokenEncryptionKey: ['k'.repeat(32)] }],
+    [
+      'tokenEncryptionPreviousKeys',
+      'with a key that is not a string',
+      { tokenEncryptionPreviousKeys: ['k'.repeat(32), 42] },
+    ],
     ['profileSync', 'with an unknown TikTok field', { profileSync: { bio: 'bio' } }],
     ['profileSync', 'with a non-name attribute', { profileSync: { displayName: 'a b' } }],
     [
@@ -333,9 +360,25 @@ describe('parseConfig', () => {
     ['STRAPI_URL', 'api.example.com', 'strapiUrl'],
     ['TIKTOK_TIMEOUT_MS', 'soon', 'timeoutMs'],
     ['TIKTOK_SCOPES', 'video.list', 'scopes'],
+    ['TIKTOK_STORE_TOKENS', 'yes please', 'storeTokens'],
     ['TIKTOK_PROFILE_SYNC', 'displayName:displayName,bio', 'profileSync'],
   ])('refuses a malformed %s from the environment (%p)', (env, value, key) => {
     expect(configError({}, { [env]: value }).message).toContain(key);
+  });
+
+  it.each([
+    ['true', true],
+    ['false', false],
+    ['1', true],
+    ['0', false],
+  ])('reads TIKTOK_STORE_TOKENS=%s as %p', (value, expected) => {
+    expect(parseConfig({}, { TIKTOK_STORE_TOKENS: value }).storeTokens).toBe(expected);
+  });
+
+  it('never echoes a token key it refuses', () => {
+    const key = 'a-secret-token-key';
+    expect(configError({ tokenEncryptionKey: key }).message).not.toContain(key);
+    expect(configError({}, { TIKTOK_TOKEN_ENCRYPTION_KEY: key }).message).not.toContain(key);
   });
 
   it('names every malformed key in one error', () => {

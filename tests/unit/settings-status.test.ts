@@ -322,6 +322,35 @@ describe('status service: last sign-in', () => {
     });
   });
 
+  it('counts the token vault: stored, expiring within 7 days, unusable, disconnected', async () => {
+    const db = new FakeDb();
+    const inDays = (days: number) => new Date(Date.now() + days * 86_400_000);
+    db.seed(IDENTITY_UID, [
+      { pseudoEmail: 'a@t', tokenState: 'stored', refreshToken: 's', refreshExpiresAt: inDays(90) },
+      { pseudoEmail: 'b@t', tokenState: 'stored', refreshToken: 's', refreshExpiresAt: inDays(3) },
+      // Flow A: an access token alone, expiring soon, or with no known expiry.
+      { pseudoEmail: 'c@t', tokenState: 'stored', refreshToken: null, accessExpiresAt: inDays(1) },
+      { pseudoEmail: 'd@t', tokenState: 'stored', refreshToken: null, accessExpiresAt: null },
+      { pseudoEmail: 'e@t', tokenState: 'unusable', tokenError: 'refused' },
+      { pseudoEmail: 'f@t', tokenState: null, disconnectedAt: new Date() },
+    ]);
+    const report = await createFakeStrapi({
+      db,
+      pluginConfig: { ...REQUIRED, storeTokens: true },
+    })
+      .service('status')
+      .report();
+    expect(report.tokens).toEqual({
+      storeTokens: true,
+      stored: 4,
+      expiring: 2,
+      expiringWithinDays: 7,
+      unusable: 1,
+      disconnected: 1,
+    });
+    expect(report.webhookUrl).toBe(`${REQUIRED.strapiUrl}/api/tiktok-auth-mobile/webhook`);
+  });
+
   it('never fails a sign-in over the record: a database error is a warning', async () => {
     const db = new FakeDb();
     jest

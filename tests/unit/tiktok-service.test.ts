@@ -4,11 +4,12 @@ import nock from 'nock';
 import { errors } from '@strapi/utils';
 import { rejectionOf } from '../support/errors';
 import { createFakeStrapi, type FakeStrapi } from '../support/fake-strapi';
-import { pauseFromRetryAfter } from '../../server/src/services/tiktok';
+import { pauseFromRetryAfter, tikTokOAuthErrorOf } from '../../server/src/services/tiktok';
 import {
   BASIC_FIELDS,
   PROFILE_FIELDS,
   TIKTOK_BASE_URL,
+  revokeEndpoint,
   tokenEndpoint,
   tokenSuccess,
   useNock,
@@ -522,5 +523,188 @@ describe("tiktok service: TikTok's own rate limit", () => {
     ['nothing (the default)', undefined, 60_000],
   ])('reads Retry-After given as %s', (_case, header, ms) => {
     expect(pauseFromRetryAfter(header, Date.UTC(2030, 0, 1))).toBe(ms);
+  });
+});
+
+describe('tiktok service: refreshToken', () => {
+  const REFRESH_TOKEN = 'rft.REFRESH-never-logged';
+  const refresh = (service = tiktokService()) => service.refreshToken(REFRESH_TOKEN);
+
+  it('posts grant_type=refresh_token with the app credentials, url-encoded', async () => {
+    const endpoint = tokenEndpoint({ status: 200, body: tokenSuccess() });
+    await refresh();
+    expect(endpoint.requests[0].headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(endpoint.requests[0].form).toEqual({
+      client_key: 'client-key',
+      client_secret: SECRET,
+      grant_type: 'refresh_token',
+      refresh_token: REFRESH_TOKEN,
+    });
+  });
+
+  it('returns TikTok’s answer as is: the rotated refresh token and TikTok’s current lifetimes', async () => {
+    const body = tokenSuccess({
+      access_token: 'act.new',
+      refresh_token: 'rft.rotated',
+      expires_in: 7200,
+      refresh_expires_in: 15552000,
+    });
+    tokenEndpoint({ status: 200, body });
+    await expect(refresh()).resolves.toEqual(body);
+  });
+
+  it.each<[string, ReplyOptions]>([
+    [
+      'invalid_grant with HTTP 200',
+      {
+        status: 200,
+        body: {
+          error: 'invalid_grant',
+          error_description: 'Refresh token is invalid or expired.',
+          log_id: 'l1',
+        },
+      },
+    ],
+    [
+      'invalid_grant with HTTP 400',
+      {
+        status: 400,
+        body: {
+          error: 'invalid_grant',
+          error_description: 'Refresh token is invalid or expired.',
+          log_id: 'l2',
+        },
+      },
+    ],
+  ])('fails clearly on %s, with TikTok’s code in the details', async (_name, reply) => {
+    tokenEndpoint(reply);
+    const error = await rejection(refresh());
+    expect(error.message).toBe(
+      'Failed to refresh TikTok token: Refresh token is invalid or expired.'
+    );
+    expect(tikTokOAuthErrorOf(error)).toBe('invalid_grant');
+  });
+
+  it.each<[string, ReplyOptions, string]>([
+    [
+      'an answer without access token',
+      { status: 200, body: { ...tokenSuccess(), access_token: '' } },
+      'TikTok sent an incomplete answer',
+    ],
+    [
+      'an answer without refresh token',
+      { status: 200, body: { ...tokenSuccess(), refresh_token: undefined } },
+      'TikTok sent an incomplete answer',
+    ],
+    [
+      'an answer without lifetimes',
+      { status: 200, body: { ...tokenSuccess(), expires_in: 'soon' } },
+      'TikTok sent an incomplete answer',
+    ],
+    [
+      'an HTML 502',
+      { status: 502, body: '<html>Bad gateway</html>' },
+      'Request failed with status code 502',
+    ],
+  ])('fails clearly on %s, without a TikTok code', async (_name, reply, reason) => {
+    tokenEndpoint(reply);
+    const error = await rejection(refresh());
+    expect(error.message).toBe(`Failed to refresh TikTok token: ${reason}`);
+    expect(tikTokOAuthErrorOf(error)).toBeUndefined();
+  });
+
+  it('gives up at the deadline', async () => {
+    tokenEndpoint({ status: 200, body: tokenSuccess(), delayMs: TIMEOUT_MS * 5 });
+    expect((await rejection(refresh())).message).toBe(
+      `Failed to refresh TikTok token: timeout of ${TIMEOUT_MS}ms exceeded`
+    );
+  });
+
+  it('pauses the token endpoint when TikTok answers rate_limit_exceeded', async () => {
+    tokenEndpoint({
+      status: 429,
+      body: { error: 'rate_limit_exceeded' },
+      headers: { 'Retry-After': '30' },
+    });
+    const service = tiktokService();
+    await expect(refresh(service)).rejects.toBeInstanceOf(errors.RateLimitError);
+    const later = tokenEndpoint({ status: 200, body: tokenSuccess() });
+    await expect(refresh(service)).rejects.toBeInstanceOf(errors.RateLimitError);
+    expect(later.requests).toHaveLength(0);
+  });
+
+  it('logs neither the refresh token nor the secret, refused or not', async () => {
+    const fake = fakeWith();
+    tokenEndpoint({
+      status: 200,
+      body: { error: 'invalid_grant', error_description: 'No.', log_id: 'l3' },
+    });
+    await rejection(fake.service('tiktok').refreshToken(REFRESH_TOKEN));
+    tokenEndpoint({ status: 200, body: tokenSuccess() });
+    await fake.service('tiktok').refreshToken(REFRESH_TOKEN);
+    expect(fake.loggedText()).toContain('invalid_grant');
+    expect(fake.loggedText()).not.toContain(REFRESH_TOKEN);
+    expect(fake.loggedText()).not.toContain(SECRET);
+  });
+});
+
+describe('tiktok service: revokeToken', () => {
+  it('posts the access token with the app credentials and accepts TikTok’s empty answer', async () => {
+    const endpoint = revokeEndpoint({ status: 200, body: {} });
+    await expect(tiktokService().revokeToken(ACCESS_TOKEN)).resolves.toBeUndefined();
+    expect(endpoint.requests[0].form).toEqual({
+      client_key: 'client-key',
+      client_secret: SECRET,
+      token: ACCESS_TOKEN,
+    });
+  });
+
+  it('accepts an answer with no body at all', async () => {
+    revokeEndpoint({ status: 200 });
+    await expect(tiktokService().revokeToken(ACCESS_TOKEN)).resolves.toBeUndefined();
+  });
+
+  it.each<[string, ReplyOptions, string | undefined, string]>([
+    [
+      'an OAuth error with HTTP 200',
+      {
+        status: 200,
+        body: { error: 'invalid_request', error_description: 'Token is missing.', log_id: 'l4' },
+      },
+      'invalid_request',
+      'Token is missing.',
+    ],
+    [
+      'invalid_client with HTTP 401',
+      {
+        status: 401,
+        body: { error: 'invalid_client', error_description: 'Client key or secret is incorrect.' },
+      },
+      'invalid_client',
+      'Client key or secret is incorrect.',
+    ],
+    ['a 500 without body', { status: 500 }, undefined, 'Request failed with status code 500'],
+  ])('fails clearly on %s', async (_name, reply, code, reason) => {
+    revokeEndpoint(reply);
+    const error = await rejection(tiktokService().revokeToken(ACCESS_TOKEN));
+    expect(error.message).toBe(`Failed to revoke TikTok token: ${reason}`);
+    expect(tikTokOAuthErrorOf(error)).toBe(code);
+  });
+
+  it('gives up at the deadline', async () => {
+    revokeEndpoint({ status: 200, body: {}, delayMs: TIMEOUT_MS * 5 });
+    expect((await rejection(tiktokService().revokeToken(ACCESS_TOKEN))).message).toBe(
+      `Failed to revoke TikTok token: timeout of ${TIMEOUT_MS}ms exceeded`
+    );
+  });
+});
+
+describe('tikTokOAuthErrorOf', () => {
+  it('reads only the code the client put in an ApplicationError', () => {
+    expect(
+      tikTokOAuthErrorOf(new errors.ApplicationError('x', { tiktokError: 'invalid_grant' }))
+    ).toBe('invalid_grant');
+    expect(tikTokOAuthErrorOf(new errors.ApplicationError('x'))).toBeUndefined();
+    expect(tikTokOAuthErrorOf(new Error('invalid_grant'))).toBeUndefined();
   });
 });

@@ -13,7 +13,7 @@ import { PluginIcon } from '../components/PluginIcon';
 import { SettingsTable } from '../components/SettingsTable';
 import { StateBadge } from '../components/StateBadge';
 import { PERMISSIONS } from '../pluginId';
-import { useMessages } from '../useMessages';
+import { useMessages, type MessageKey } from '../useMessages';
 
 const Section = ({ title, children }: { title: string; children: ReactNode }) => (
   <Box background="neutral0" hasRadius shadow="filterShadow" padding={6} tag="section">
@@ -47,7 +47,16 @@ const CodeList = ({ values }: { values: string[] }) => (
   </Flex>
 );
 
-const RedirectUri = ({ uri }: { uri: string }) => {
+/** A URL to register in TikTok's portal, with a copy button. */
+const PortalUrl = ({
+  uri,
+  testId,
+  labels,
+}: {
+  uri: string;
+  testId: string;
+  labels: { copy: MessageKey; copied: MessageKey };
+}) => {
   const { t } = useMessages();
   const { copy } = useClipboard();
   const { toggleNotification } = useNotification();
@@ -55,7 +64,7 @@ const RedirectUri = ({ uri }: { uri: string }) => {
     const copied = await copy(uri);
     toggleNotification({
       type: copied ? 'success' : 'warning',
-      message: t(copied ? 'redirectUri.copied' : 'redirectUri.copyFailed'),
+      message: t(copied ? labels.copied : 'copyFailed'),
     });
   };
   return (
@@ -68,11 +77,11 @@ const RedirectUri = ({ uri }: { uri: string }) => {
         paddingTop={2}
         paddingBottom={2}
       >
-        <Typography tag="code" data-testid="redirect-uri">
+        <Typography tag="code" data-testid={testId}>
           {uri}
         </Typography>
       </Box>
-      <IconButton label={t('redirectUri.copy')} onClick={onCopy} variant="tertiary">
+      <IconButton label={t(labels.copy)} onClick={onCopy} variant="tertiary">
         <Duplicate />
       </IconButton>
     </Flex>
@@ -109,7 +118,11 @@ const Status = ({ report }: { report: StatusReport }) => {
       <Section title={t('redirectUri.title')}>
         <Typography textColor="neutral600">{t('redirectUri.explain')}</Typography>
         {report.redirectUri ? (
-          <RedirectUri uri={report.redirectUri} />
+          <PortalUrl
+            uri={report.redirectUri}
+            testId="redirect-uri"
+            labels={{ copy: 'redirectUri.copy', copied: 'redirectUri.copied' }}
+          />
         ) : (
           <Typography textColor="danger600">{t('redirectUri.unknown')}</Typography>
         )}
@@ -181,6 +194,44 @@ const Status = ({ report }: { report: StatusReport }) => {
         </Typography>
         <Typography variant="pi" textColor="neutral600">
           {t('users.lastSignInExplain')}
+        </Typography>
+      </Section>
+
+      <Section title={t('webhook.title')}>
+        <Typography textColor="neutral600">{t('webhook.explain')}</Typography>
+        {report.webhookUrl ? (
+          <PortalUrl
+            uri={report.webhookUrl}
+            testId="webhook-url"
+            labels={{ copy: 'webhook.copy', copied: 'webhook.copied' }}
+          />
+        ) : (
+          <Typography textColor="danger600">{t('redirectUri.unknown')}</Typography>
+        )}
+      </Section>
+
+      <Section title={t('tokens.title')}>
+        {report.tokens.storeTokens ? (
+          <Flex direction="column" alignItems="stretch" gap={1} data-testid="token-counts">
+            <Typography>{t('tokens.stored', { count: report.tokens.stored })}</Typography>
+            <Typography>
+              {t('tokens.expiring', {
+                count: report.tokens.expiring,
+                days: report.tokens.expiringWithinDays,
+              })}
+            </Typography>
+            <Typography textColor={report.tokens.unusable > 0 ? 'warning600' : undefined}>
+              {t('tokens.unusable', { count: report.tokens.unusable })}
+            </Typography>
+          </Flex>
+        ) : (
+          <Typography data-testid="token-counts">{t('tokens.off')}</Typography>
+        )}
+        <Typography data-testid="disconnected-count">
+          {t('tokens.disconnected', { count: report.tokens.disconnected })}
+        </Typography>
+        <Typography variant="pi" textColor="neutral600">
+          {t('tokens.explain')}
         </Typography>
       </Section>
 

@@ -3,7 +3,7 @@ import { DEFAULT_PEOPLE, TikTokEmulator, type EmulatedPerson } from '../../emula
 import { PLUGIN_ID, USER_UID } from '../../../server/src/constants';
 import { getService } from '../../../server/src/services/get-service';
 import { loadPlayground, type PlaygroundApp } from '../../strapi';
-import { PAGE_PATHS, startWebServer, type WebServer } from './web-server';
+import { PAGE_PATHS, startWebServer, type DisconnectInTikTok, type WebServer } from './web-server';
 
 /** Everything the demo starts listens on this address only. */
 export const HOST = '127.0.0.1';
@@ -54,6 +54,23 @@ const seedBlockedUser = async (strapi: Core.Strapi) => {
   });
   await strapi.db.query(USER_UID).update({ where: { id: user.id }, data: { blocked: true } });
 };
+
+/**
+ * The page's "Disconnect in TikTok", through the emulator's own control endpoint (what
+ * `curl -X POST …/emulator/people/<id>/disconnect` does): the emulator revokes the person's
+ * tokens and delivers a signed `authorization.removed` to the plugin's webhook.
+ */
+const disconnectThroughEmulator =
+  (emulator: TikTokEmulator): DisconnectInTikTok =>
+  async (openId, reason) => {
+    const person = [...emulator.people.values()].find((candidate) => candidate.open_id === openId);
+    if (!person) return { status: 404, body: JSON.stringify({ error: 'No such TikTok person' }) };
+    const response = await fetch(
+      `${emulator.url}/emulator/people/${encodeURIComponent(person.id)}/disconnect?${new URLSearchParams({ reason })}`,
+      { method: 'POST' }
+    );
+    return { status: response.status, body: await response.text() };
+  };
 
 /**
  * `listen(port)` on the port asked for; with none, on the preferred one, or on a free one (0)
@@ -108,6 +125,8 @@ export const startDemo = async (options: DemoOptions = {}): Promise<DemoStack> =
 
     app = await loadPlayground({
       LOG_LEVEL: 'error',
+      // The page shows what is kept of TikTok's tokens, and what a disconnection does to them.
+      TIKTOK_STORE_TOKENS: 'true',
       ...options.env,
       // The prefixed names win over bare ones a shell may hold for something else.
       TIKTOK_CLIENT_KEY: emulator.clientKey,
@@ -120,6 +139,8 @@ export const startDemo = async (options: DemoOptions = {}): Promise<DemoStack> =
       TIKTOK_SCOPES: SCOPES,
       API_PREFIX: undefined,
     });
+    // TikTok's deliveries go to the plugin's webhook, through the page's server as in production.
+    emulator.webhookUrl = `${web.url}/api/${PLUGIN_ID}/webhook`;
     await seedBlockedUser(app.strapi);
     app.strapi.server.mount();
     const strapiListener = app.strapi.server.app.callback();
@@ -133,7 +154,8 @@ export const startDemo = async (options: DemoOptions = {}): Promise<DemoStack> =
         sdkRedirectUri,
       },
       // Koa answers its own errors: the promise of a request never rejects.
-      (req, res) => void strapiListener(req, res)
+      (req, res) => void strapiListener(req, res),
+      disconnectThroughEmulator(emulator)
     );
     return {
       url: `${web.url}${PAGE_PATHS.app}`,

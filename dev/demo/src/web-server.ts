@@ -52,10 +52,29 @@ const loadAssets = async (): Promise<Record<string, Asset>> => {
   };
 };
 
+/** The page's "Disconnect in TikTok": POST with `?openId=…&reason=…`, proxied to the emulator. */
+export const DISCONNECT_PATH = '/demo/disconnect';
+
+/**
+ * What a person does in TikTok, as the page asks for it: the emulator's control endpoint for the
+ * person with this open_id; its status and JSON body.
+ */
+export type DisconnectInTikTok = (
+  openId: string,
+  reason: string
+) => Promise<{ status: number; body: string }>;
+
 export interface WebServer {
   url: string;
-  /** From now on, answers /demo/config.json with `config` and hands other paths to Strapi. */
-  attach: (config: PageConfig, strapiListener: http.RequestListener) => void;
+  /**
+   * From now on, answers /demo/config.json with `config`, the page's disconnect button with
+   * `disconnect`, and hands other paths to Strapi.
+   */
+  attach: (
+    config: PageConfig,
+    strapiListener: http.RequestListener,
+    disconnect: DisconnectInTikTok
+  ) => void;
   close: () => Promise<void>;
 }
 
@@ -65,10 +84,12 @@ export interface WebServer {
  */
 export const startWebServer = async (port: number, host: string): Promise<WebServer> => {
   const assets = await loadAssets();
-  let attached: { config: PageConfig; strapi: http.RequestListener } | undefined;
+  let attached:
+    | { config: PageConfig; strapi: http.RequestListener; disconnect: DisconnectInTikTok }
+    | undefined;
 
   const server = http.createServer((req, res) => {
-    const { pathname } = new URL(req.url ?? '/', 'http://demo.invalid');
+    const { pathname, searchParams } = new URL(req.url ?? '/', 'http://demo.invalid');
     const asset = req.method === 'GET' ? assets[pathname] : undefined;
     if (asset) {
       res.writeHead(200, { ...PAGE_HEADERS, 'Content-Type': asset.type });
@@ -79,6 +100,17 @@ export const startWebServer = async (port: number, host: string): Promise<WebSer
     } else if (req.method === 'GET' && pathname === '/demo/config.json') {
       res.writeHead(200, { ...PAGE_HEADERS, 'Content-Type': 'application/json' });
       res.end(JSON.stringify(attached.config));
+    } else if (req.method === 'POST' && pathname === DISCONNECT_PATH) {
+      attached.disconnect(searchParams.get('openId') ?? '', searchParams.get('reason') ?? '1').then(
+        ({ status, body }) => {
+          res.writeHead(status, { ...PAGE_HEADERS, 'Content-Type': 'application/json' });
+          res.end(body);
+        },
+        (error: unknown) => {
+          res.writeHead(502, { ...PAGE_HEADERS, 'Content-Type': 'application/json' });
+          res.end(JSON.stringify({ error: `The emulator did not answer: ${String(error)}` }));
+        }
+      );
     } else {
       attached.strapi(req, res);
     }
@@ -91,8 +123,8 @@ export const startWebServer = async (port: number, host: string): Promise<WebSer
 
   return {
     url: `http://${address.address}:${address.port}`,
-    attach: (config, strapiListener) => {
-      attached = { config, strapi: strapiListener };
+    attach: (config, strapiListener, disconnect) => {
+      attached = { config, strapi: strapiListener, disconnect };
     },
     close: async () => {
       server.closeAllConnections();

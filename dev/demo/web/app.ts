@@ -32,13 +32,25 @@ const SESSION_KEY = 'tiktok-demo.jwt';
 // The values TikTok or Strapi can send back; any of them means "finish a sign-in".
 const ANSWER_KEYS = ['access_token', 'jwt', 'code', 'error'];
 const USER_FIELDS = ['id', 'username', 'email', 'provider', 'confirmed', 'blocked'];
-const IDENTITY_FIELDS = ['displayName', 'openId', 'unionId', 'scopes', 'linkedAt', 'lastSignInAt'];
+const IDENTITY_FIELDS = [
+  'displayName',
+  'openId',
+  'unionId',
+  'scopes',
+  'linkedAt',
+  'lastSignInAt',
+  'disconnected',
+  'tokens',
+];
+// Where the demo server forwards "Disconnect in TikTok" to the emulator (dev/demo/src).
+const DISCONNECT_PATH = '/demo/disconnect';
 
 const FAILED = {
   signIn: 'Sign-in failed',
   signUp: 'Sign-up failed',
   link: 'Linking TikTok failed',
   unlink: 'Unlinking TikTok failed',
+  disconnect: 'Disconnecting in TikTok failed',
 } as const;
 
 class ApiError extends Error {
@@ -151,7 +163,11 @@ const fillList = (id: string, fields: readonly string[], values: Record<string, 
     term.textContent = field;
     const value = document.createElement('dd');
     const shown = values[field];
-    value.textContent = Array.isArray(shown) ? shown.join(', ') : String(shown);
+    value.textContent = Array.isArray(shown)
+      ? shown.join(', ')
+      : typeof shown === 'object' && shown !== null
+        ? JSON.stringify(shown)
+        : String(shown);
     list.append(term, value);
   }
 };
@@ -168,10 +184,51 @@ const showIdentity = async (config: PageConfig, jwt: string) => {
   }
   if (identity) fillList('identity', IDENTITY_FIELDS, identity);
   element('identity').hidden = !identity;
+  element('identity').dataset.openId = typeof identity?.openId === 'string' ? identity.openId : '';
   element('identity-none').textContent = absent;
   element('identity-none').hidden = !!identity;
   element('link').hidden = !!identity;
   element('unlink').hidden = !identity;
+  const connected = !!identity && !identity.disconnected;
+  element('disconnect').hidden = !connected;
+  element('disconnect-explain').hidden = !connected;
+};
+
+interface Delivery {
+  attempts: { status?: number; error?: string }[];
+}
+
+/**
+ * The person removes the app in TikTok: the demo server has the emulator do it, which delivers
+ * `authorization.removed` to the plugin's webhook before it answers.
+ */
+const disconnectInTikTok = async (config: PageConfig, openId: string): Promise<string> => {
+  addStep('In TikTok, the person removes this app (the emulator plays TikTok)');
+  const response = await fetch(
+    `${DISCONNECT_PATH}?${new URLSearchParams({ openId, reason: '1' })}`,
+    {
+      method: 'POST',
+    }
+  );
+  const payload = (await response.json().catch(() => null)) as {
+    delivery?: Delivery;
+    error?: string;
+  } | null;
+  if (!response.ok || !payload?.delivery) {
+    throw new ApiError(
+      payload?.error ?? `${DISCONNECT_PATH} failed: ${response.status}`,
+      response.status
+    );
+  }
+  const attempt = payload.delivery.attempts[payload.delivery.attempts.length - 1];
+  const outcome = attempt?.status ?? attempt?.error ?? 'not sent';
+  addStep(
+    `TikTok delivered authorization.removed to POST ${config.pluginApi}/webhook → ${outcome}`
+  );
+  if (attempt?.status !== 200) {
+    throw new ApiError(`The webhook answered ${outcome}`, 502);
+  }
+  return 'Disconnected in TikTok: the webhook told Strapi, which forgot the TikTok tokens';
 };
 
 /**
@@ -415,6 +472,16 @@ const main = async () => {
           await callApi('DELETE', `${config.pluginApi}/link`, { jwt });
           return 'TikTok unlinked: Continue with TikTok no longer signs into this account';
         });
+      })
+  );
+  element('disconnect').addEventListener(
+    'click',
+    () =>
+      void run(FAILED.disconnect, () => {
+        clearResult();
+        return asSignedIn(config, FAILED.disconnect, () =>
+          disconnectInTikTok(config, element('identity').dataset.openId ?? '')
+        );
       })
   );
   element('sign-out').addEventListener('click', () => {

@@ -5,7 +5,8 @@ import { TikTokEmulator } from './server';
 
 const USAGE = `Usage: npm run emulator -- [options]
 
-A local stand-in for TikTok Login Kit (authorize page, token endpoint, user-info).
+A local stand-in for TikTok Login Kit (authorize page, token endpoint with refresh, revoke,
+user-info) and its signed webhook deliveries.
 Point a development or staging Strapi at it; never a production one.
 
   --port <n>             port to listen on (env EMULATOR_PORT, default 4010; 0 = any free port)
@@ -15,6 +16,11 @@ Point a development or staging Strapi at it; never a production one.
   --people-file <path>   JSON array of test people replacing the built-in ones
   --redirect-uri <uri>   a registered redirect URI; repeat for several. When given, authorize
                          and token refuse any other, as TikTok does (default: any is accepted)
+  --access-token-ttl <s> expires_in of access tokens, in seconds (default 86400)
+  --refresh-token-ttl <s>
+                         refresh_expires_in from the code exchange, in seconds (default 31536000)
+  --webhook-url <url>    where "disconnect in TikTok" delivers authorization.removed, e.g.
+                         http://127.0.0.1:1337/api/tiktok-auth-mobile/webhook
   --help                 this text
 `;
 
@@ -29,9 +35,32 @@ const values = cli.parse({
   },
   'people-file': { type: 'string' },
   'redirect-uri': { type: 'string', multiple: true },
+  'access-token-ttl': { type: 'string' },
+  'refresh-token-ttl': { type: 'string' },
+  'webhook-url': { type: 'string' },
   help: { type: 'boolean' },
 });
 const port = cli.port('port', values.port);
+
+const seconds = (flag: 'access-token-ttl' | 'refresh-token-ttl'): number | undefined => {
+  const value = values[flag];
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  return Number.isInteger(parsed) && parsed > 0
+    ? parsed
+    : cli.fail(`--${flag} ${value} is not a number of seconds`);
+};
+
+const webhookUrl = (): string | undefined => {
+  const value = values['webhook-url'];
+  if (value === undefined) return undefined;
+  try {
+    if (['http:', 'https:'].includes(new URL(value).protocol)) return value;
+  } catch {
+    // Reported below, as any other value that is not an http(s) URL.
+  }
+  return cli.fail(`--webhook-url ${value} is not an http(s) URL`);
+};
 
 const readPeople = (file: string) => {
   try {
@@ -46,6 +75,9 @@ const emulator = new TikTokEmulator({
   clientSecret: values['client-secret'],
   people: values['people-file'] ? readPeople(values['people-file']) : undefined,
   redirectUris: values['redirect-uri'],
+  accessTokenTtlSeconds: seconds('access-token-ttl'),
+  refreshTokenTtlSeconds: seconds('refresh-token-ttl'),
+  webhookUrl: webhookUrl(),
 });
 
 emulator.listen(port, values.host).then(
@@ -56,6 +88,9 @@ emulator.listen(port, values.host).then(
         `  client key      ${emulator.clientKey}\n` +
         `  people          ${[...emulator.people.keys()].join(', ')}\n` +
         `  redirect URIs   ${redirects}\n` +
+        `  token lifetimes access ${emulator.accessTokenTtlSeconds} s, refresh ${emulator.refreshTokenTtlSeconds} s\n` +
+        `  webhook URL     ${emulator.webhookUrl ?? 'none (no --webhook-url given)'}\n` +
+        `  disconnect      curl -X POST ${url}/emulator/people/<id>/disconnect?reason=1\n` +
         `  for Strapi      TIKTOK_API_BASE_URL=${url} TIKTOK_AUTHORIZE_URL=${url}/v2/auth/authorize/\n`
     );
   },

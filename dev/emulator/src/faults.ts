@@ -15,6 +15,13 @@ export type Fault = (
 
 export const TOKEN_PATH = '/v2/oauth/token/';
 export const USER_INFO_PATH = '/v2/user/info/';
+export const REVOKE_PATH = '/v2/oauth/revoke/';
+/** The emulator's own control endpoints (not TikTok's): never faulted. */
+export const CONTROL_PREFIX = '/emulator/';
+
+/** TikTok's OAuth endpoints answer errors in OAuth's format; its other APIs in `{ data, error }`. */
+const isOAuthPath = (url: string | undefined) =>
+  url?.startsWith(TOKEN_PATH) === true || url?.startsWith(REVOKE_PATH) === true;
 
 export const logId = () => randomBytes(12).toString('hex').toUpperCase();
 
@@ -44,8 +51,8 @@ export const htmlError = (status: number, title: string): Fault =>
   send(status, `<!doctype html><h1>${title}</h1>`, 'text/html');
 
 /**
- * A TikTok error in the endpoint's own format: OAuth's for the token endpoint, the `{ data,
- * error }` envelope elsewhere.
+ * A TikTok error in the endpoint's own format: OAuth's for the token and revoke endpoints, the
+ * `{ data, error }` envelope elsewhere.
  */
 export const tikTokError =
   (status: number, code: string, message: string, headers?: http.OutgoingHttpHeaders): Fault =>
@@ -53,7 +60,7 @@ export const tikTokError =
     sendJson(
       res,
       status,
-      req.url?.startsWith(TOKEN_PATH)
+      isOAuthPath(req.url)
         ? { error: code, error_description: message, log_id: logId() }
         : { data: {}, error: { code, message, log_id: logId() } },
       headers

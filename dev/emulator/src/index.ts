@@ -1,4 +1,5 @@
 export { TikTokEmulator, type EmulatorOptions } from './server';
+export { type DeliveryAttempt, type WebhookDelivery } from './webhooks';
 export { DEFAULT_PEOPLE, parsePeople, type EmulatedPerson } from './people';
 export {
   FAULTS,

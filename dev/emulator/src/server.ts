@@ -3,7 +3,9 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import {
+  CONTROL_PREFIX,
   PERSON_FAULTS,
+  REVOKE_PATH,
   TOKEN_PATH,
   USER_INFO_PATH,
   logId,
@@ -12,11 +14,13 @@ import {
   type Fault,
 } from './faults';
 import { DEFAULT_PEOPLE, type EmulatedPerson } from './people';
+import { attemptDelivery, isRemovalReason, webhookBody, type WebhookDelivery } from './webhooks';
 
 /**
- * A local stand-in for TikTok's Login Kit endpoints: the authorize page, the OAuth token
- * endpoint and user-info, answering in TikTok's own formats (form-encoded token requests,
- * hex-S256 PKCE, `{ data, error }` envelopes, errors sometimes sent with HTTP 200).
+ * A local stand-in for TikTok's Login Kit endpoints: the authorize page, the OAuth token endpoint
+ * (codes and refresh with rotation), revoke and user-info, answering in TikTok's own formats
+ * (form-encoded token requests, hex-S256 PKCE, `{ data, error }` envelopes, errors sometimes sent
+ * with HTTP 200), and TikTok's signed webhook deliveries.
  */
 export interface EmulatorOptions {
   clientKey?: string;
@@ -26,6 +30,12 @@ export interface EmulatorOptions {
   redirectUris?: readonly string[];
   /** Serve HTTPS with this key pair (PEM), as TikTok does; plain HTTP when absent. */
   tls?: { key: string | Buffer; cert: string | Buffer };
+  /** `expires_in` of the access tokens it issues (default a day); short in tests of expiry. */
+  accessTokenTtlSeconds?: number;
+  /** `refresh_expires_in` counted from the code exchange, as TikTok counts it (default 365 days). */
+  refreshTokenTtlSeconds?: number;
+  /** Where webhook events are delivered (the app's `POST /webhook`); settable later. */
+  webhookUrl?: string;
 }
 
 export interface Grant {
@@ -33,6 +43,23 @@ export interface Grant {
   scopes: string[];
   redirectUri: string;
   codeChallenge?: string;
+  expiresAt: number;
+}
+
+/**
+ * One person's consent to the app, started by a code exchange (or `issueAccessToken`): its
+ * access and refresh tokens live as long as it does. A revoke or a disconnection ends it.
+ */
+interface Authorization {
+  person: EmulatedPerson;
+  scopes: string[];
+  /** Fixed at the code exchange: a rotated refresh token does not live longer than the first. */
+  refreshExpiresAt: number;
+  revoked: boolean;
+}
+
+interface AccessGrant {
+  authorization: Authorization;
   expiresAt: number;
 }
 
@@ -51,8 +78,11 @@ export const FIELD_SCOPES: Readonly<Record<string, string>> = {
 
 const ANY_PATH = '*';
 const CODE_TTL_MS = 5 * 60 * 1000;
-const TOKEN_TTL_S = 24 * 60 * 60;
+const DAY_S = 24 * 60 * 60;
 const MAX_BODY_BYTES = 64 * 1024;
+const DISCONNECT_PATH = /^\/emulator\/people\/([^/]+)\/disconnect$/;
+const REDELIVER_PATH = /^\/emulator\/webhooks\/([^/]+)\/redeliver$/;
+const DELIVERIES_PATH = '/emulator/webhooks';
 
 const random = (prefix: string) => `${prefix}${randomBytes(24).toString('base64url')}`;
 const hexSha256 = (value: string) => createHash('sha256').update(value).digest('hex');
@@ -79,6 +109,9 @@ const redirectTo = (
   res.writeHead(302, { Location: url.toString(), 'Cache-Control': 'no-store' });
   res.end();
 };
+
+const oauthError = (res: http.ServerResponse, status: number, error: string, description: string) =>
+  sendJson(res, status, { error, error_description: description, log_id: logId() });
 
 const readBody = (req: http.IncomingMessage): Promise<string> =>
   new Promise((resolve, reject) => {
@@ -109,12 +142,24 @@ export class TikTokEmulator {
   private readonly sockets = new Set<Socket>();
   private address?: { port: number; host: string };
   private readonly codes = new Map<string, Grant>();
-  private readonly tokens = new Map<string, Grant>();
+  private readonly tokens = new Map<string, AccessGrant>();
+  /** Only the newest refresh token of each authorization: a rotated one is gone. */
+  private readonly refreshTokens = new Map<string, Authorization>();
+  /** Token endpoint calls per `grant_type`, refused ones included. */
+  private readonly grants = new Map<string, number>();
+  private readonly deliveryLog: WebhookDelivery[] = [];
   private readonly server: http.Server | https.Server;
+  readonly accessTokenTtlSeconds: number;
+  readonly refreshTokenTtlSeconds: number;
+  /** Where `disconnect()` delivers `authorization.removed`; unset, deliveries record the miss. */
+  webhookUrl?: string;
 
   constructor(options: EmulatorOptions = {}) {
     this.clientKey = options.clientKey ?? 'emulator-client-key';
     this.clientSecret = options.clientSecret ?? 'emulator-client-secret';
+    this.accessTokenTtlSeconds = options.accessTokenTtlSeconds ?? DAY_S;
+    this.refreshTokenTtlSeconds = options.refreshTokenTtlSeconds ?? 365 * DAY_S;
+    this.webhookUrl = options.webhookUrl;
     this.peopleById = new Map(
       (options.people ?? DEFAULT_PEOPLE).map((person) => [person.id, person])
     );
@@ -194,14 +239,61 @@ export class TikTokEmulator {
 
   /** An access token as the token endpoint would hand it out, for tests that start at /connect. */
   issueAccessToken(personId: string, scopes: string[] = ['user.info.basic']): string {
-    const token = random('act.');
-    this.tokens.set(token, {
+    return this.issueTokens(personId, scopes).access_token;
+  }
+
+  /** What a code exchange answers, without the code: for tests that start with stored tokens. */
+  issueTokens(personId: string, scopes: string[] = ['user.info.basic']) {
+    return this.tokensFor({
       person: this.person(personId),
       scopes,
-      redirectUri: '',
-      expiresAt: Date.now() + TOKEN_TTL_S * 1000,
+      refreshExpiresAt: Date.now() + this.refreshTokenTtlSeconds * 1000,
+      revoked: false,
     });
-    return token;
+  }
+
+  /** Token endpoint calls with this `grant_type` (`authorization_code`, `refresh_token`). */
+  grantCount(grantType: string): number {
+    return this.grants.get(grantType) ?? 0;
+  }
+
+  /** Every webhook delivery so far, oldest first, with each attempt's outcome. */
+  get deliveries(): readonly WebhookDelivery[] {
+    return this.deliveryLog;
+  }
+
+  /**
+   * The person removes the app in TikTok: every token of theirs stops working (user-info answers
+   * access_token_invalid, a refresh invalid_grant) and `authorization.removed` with `reason` is
+   * delivered, signed, to `webhookUrl`.
+   */
+  async disconnect(personId: string, reason = 1): Promise<WebhookDelivery> {
+    const person = this.person(personId);
+    if (!isRemovalReason(reason)) throw new Error(`reason must be 0 to 5, not ${reason}`);
+    this.revokeWhere((authorization) => authorization.person.id === person.id);
+    const delivery: WebhookDelivery = {
+      id: `delivery-${this.deliveryLog.length + 1}`,
+      personId: person.id,
+      event: 'authorization.removed',
+      body: webhookBody({
+        clientKey: this.clientKey,
+        event: 'authorization.removed',
+        openId: person.open_id,
+        content: { reason },
+      }),
+      attempts: [],
+    };
+    this.deliveryLog.push(delivery);
+    await attemptDelivery(delivery, this.webhookUrl, this.clientSecret);
+    return delivery;
+  }
+
+  /** Delivers the same event again (same body, signed anew), as TikTok retries for 72 hours. */
+  async redeliver(deliveryId: string): Promise<WebhookDelivery> {
+    const delivery = this.deliveryLog.find((candidate) => candidate.id === deliveryId);
+    if (!delivery) throw new Error(`unknown delivery: ${deliveryId}`);
+    await attemptDelivery(delivery, this.webhookUrl, this.clientSecret);
+    return delivery;
   }
 
   get people(): ReadonlyMap<string, EmulatedPerson> {
@@ -252,9 +344,42 @@ export class TikTokEmulator {
     return !this.redirectUris || this.redirectUris.includes(uri);
   }
 
+  /** A new access token (and refresh token) of `authorization`, as the token endpoint answers. */
+  private tokensFor(authorization: Authorization) {
+    const accessToken = random('act.');
+    const refreshToken = random('rft.');
+    const now = Date.now();
+    this.tokens.set(accessToken, {
+      authorization,
+      expiresAt: now + this.accessTokenTtlSeconds * 1000,
+    });
+    this.refreshTokens.set(refreshToken, authorization);
+    return {
+      access_token: accessToken,
+      expires_in: this.accessTokenTtlSeconds,
+      open_id: authorization.person.open_id,
+      refresh_token: refreshToken,
+      // Whole seconds left, rounded up: a token issued this millisecond has its full lifetime.
+      refresh_expires_in: Math.max(0, Math.ceil((authorization.refreshExpiresAt - now) / 1000)),
+      scope: authorization.scopes.join(','),
+      token_type: 'Bearer',
+    };
+  }
+
+  /** Ends the authorizations `matches` picks: their access tokens fail, their refresh tokens go. */
+  private revokeWhere(matches: (authorization: Authorization) => boolean): void {
+    for (const { authorization } of this.tokens.values()) {
+      if (matches(authorization)) authorization.revoked = true;
+    }
+    for (const [token, authorization] of this.refreshTokens) {
+      if (matches(authorization)) this.refreshTokens.delete(token);
+    }
+  }
+
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
     this.calls.set(url.pathname, this.callCount(url.pathname) + 1);
+    if (url.pathname.startsWith(CONTROL_PREFIX)) return this.control(req, url, res);
     const fault = this.faults.get(url.pathname) ?? this.faults.get(ANY_PATH);
     if (!fault) return this.answer(req, url, res);
     await new Promise<void>((resolve, reject) =>
@@ -271,6 +396,7 @@ export class TikTokEmulator {
     if (req.method === 'GET' && url.pathname === '/v2/auth/authorize/')
       return this.authorize(url, res);
     if (req.method === 'POST' && url.pathname === TOKEN_PATH) return this.token(req, res);
+    if (req.method === 'POST' && url.pathname === REVOKE_PATH) return this.revoke(req, res);
     if (req.method === 'GET' && url.pathname === USER_INFO_PATH)
       return this.userInfo(req, url, res);
     sendJson(res, 404, {
@@ -340,26 +466,47 @@ export class TikTokEmulator {
     );
   }
 
-  private async token(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const oauthError = (status: number, error: string, description: string) =>
-      sendJson(res, status, { error, error_description: description, log_id: logId() });
-
+  /**
+   * The checks TikTok's OAuth endpoints share: a form body and the app's credentials. The form,
+   * or undefined once a refusal has been answered.
+   */
+  private async oauthForm(
+    req: http.IncomingMessage,
+    res: http.ServerResponse
+  ): Promise<URLSearchParams | undefined> {
     if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
-      return oauthError(
+      oauthError(
+        res,
         400,
         'invalid_request',
         'Content-Type must be application/x-www-form-urlencoded.'
       );
+      return undefined;
     }
     const form = new URLSearchParams(await readBody(req));
     if (
       form.get('client_key') !== this.clientKey ||
       form.get('client_secret') !== this.clientSecret
     ) {
-      return oauthError(401, 'invalid_client', 'Client key or secret is incorrect.');
+      oauthError(res, 401, 'invalid_client', 'Client key or secret is incorrect.');
+      return undefined;
     }
-    if (form.get('grant_type') !== 'authorization_code') {
-      return oauthError(400, 'unsupported_grant_type', 'Only authorization_code is emulated.');
+    return form;
+  }
+
+  private async token(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const form = await this.oauthForm(req, res);
+    if (!form) return;
+    const grantType = form.get('grant_type') ?? '';
+    this.grants.set(grantType, this.grantCount(grantType) + 1);
+    if (grantType === 'refresh_token') return this.refresh(form, res);
+    if (grantType !== 'authorization_code') {
+      return oauthError(
+        res,
+        400,
+        'unsupported_grant_type',
+        'Only authorization_code and refresh_token are emulated.'
+      );
     }
 
     const code = form.get('code') ?? '';
@@ -367,10 +514,16 @@ export class TikTokEmulator {
     this.codes.delete(code);
     // TikTok answers a bad code with HTTP 200 and an error body: clients must read the body.
     if (!grant || grant.expiresAt < Date.now()) {
-      return oauthError(200, 'invalid_grant', 'Authorization code is expired or has been used.');
+      return oauthError(
+        res,
+        200,
+        'invalid_grant',
+        'Authorization code is expired or has been used.'
+      );
     }
     if (form.get('redirect_uri') !== grant.redirectUri) {
       return oauthError(
+        res,
         200,
         'invalid_grant',
         'redirect_uri does not match the authorization request.'
@@ -379,21 +532,77 @@ export class TikTokEmulator {
     if (grant.codeChallenge) {
       const verifier = form.get('code_verifier');
       if (!verifier || hexSha256(verifier) !== grant.codeChallenge) {
-        return oauthError(200, 'invalid_request', 'Code verifier is invalid.');
+        return oauthError(res, 200, 'invalid_request', 'Code verifier is invalid.');
       }
     }
 
-    const accessToken = random('act.');
-    this.tokens.set(accessToken, { ...grant, expiresAt: Date.now() + TOKEN_TTL_S * 1000 });
-    sendJson(res, 200, {
-      access_token: accessToken,
-      expires_in: TOKEN_TTL_S,
-      open_id: grant.person.open_id,
-      refresh_token: random('rft.'),
-      refresh_expires_in: 365 * TOKEN_TTL_S,
-      scope: grant.scopes.join(','),
-      token_type: 'Bearer',
-    });
+    sendJson(
+      res,
+      200,
+      this.tokensFor({
+        person: grant.person,
+        scopes: grant.scopes,
+        refreshExpiresAt: Date.now() + this.refreshTokenTtlSeconds * 1000,
+        revoked: false,
+      })
+    );
+  }
+
+  /**
+   * `grant_type=refresh_token` with rotation: the answer carries a new refresh token and the one
+   * sent is retired, so a second use of it (a client that kept an old copy, or two refreshes
+   * racing) is refused like an unknown, expired or revoked one.
+   */
+  private refresh(form: URLSearchParams, res: http.ServerResponse): void {
+    const refreshToken = form.get('refresh_token') ?? '';
+    const authorization = this.refreshTokens.get(refreshToken);
+    this.refreshTokens.delete(refreshToken);
+    if (!authorization || authorization.revoked || authorization.refreshExpiresAt < Date.now()) {
+      return oauthError(res, 200, 'invalid_grant', 'Refresh token is invalid or expired.');
+    }
+    sendJson(res, 200, this.tokensFor(authorization));
+  }
+
+  /**
+   * `POST /v2/oauth/revoke/`: ends the authorization of the access token sent, refresh token
+   * included. TikTok answers an empty object; a token it does not know is answered the same way,
+   * as OAuth's revocation (RFC 7009) does, since the outcome (the token does not work) is reached.
+   */
+  private async revoke(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const form = await this.oauthForm(req, res);
+    if (!form) return;
+    const grant = this.tokens.get(form.get('token') ?? '');
+    if (grant) this.revokeWhere((authorization) => authorization === grant.authorization);
+    sendJson(res, 200, {});
+  }
+
+  /** The emulator's control endpoints: what a person does in TikTok, and what was delivered. */
+  private async control(
+    req: http.IncomingMessage,
+    url: URL,
+    res: http.ServerResponse
+  ): Promise<void> {
+    const notFound = (message: string) => sendJson(res, 404, { error: message });
+    if (req.method === 'GET' && url.pathname === DELIVERIES_PATH) {
+      return sendJson(res, 200, { deliveries: this.deliveryLog });
+    }
+    const disconnect = req.method === 'POST' ? DISCONNECT_PATH.exec(url.pathname) : null;
+    if (disconnect) {
+      const personId = decodeURIComponent(disconnect[1]);
+      if (!this.people.has(personId)) return notFound(`unknown person: ${personId}`);
+      const reason = Number(url.searchParams.get('reason') ?? 1);
+      if (!isRemovalReason(reason)) return sendJson(res, 400, { error: 'reason must be 0 to 5' });
+      return sendJson(res, 200, { delivery: await this.disconnect(personId, reason) });
+    }
+    const redeliver = req.method === 'POST' ? REDELIVER_PATH.exec(url.pathname) : null;
+    if (redeliver) {
+      const id = decodeURIComponent(redeliver[1]);
+      if (!this.deliveryLog.some((delivery) => delivery.id === id)) {
+        return notFound(`unknown delivery: ${id}`);
+      }
+      return sendJson(res, 200, { delivery: await this.redeliver(id) });
+    }
+    notFound('No such control endpoint in the emulator.');
   }
 
   private userInfo(req: http.IncomingMessage, url: URL, res: http.ServerResponse): void {
@@ -402,7 +611,7 @@ export class TikTokEmulator {
 
     const [scheme, token] = (req.headers.authorization ?? '').split(' ');
     const grant = scheme === 'Bearer' && token ? this.tokens.get(token) : undefined;
-    if (!grant || grant.expiresAt < Date.now()) {
+    if (!grant || grant.expiresAt < Date.now() || grant.authorization.revoked) {
       return apiError(
         401,
         'access_token_invalid',
@@ -417,7 +626,8 @@ export class TikTokEmulator {
         'The fields parameter is missing or names an unknown field.'
       );
     }
-    if (fields.some((field) => !grant.scopes.includes(FIELD_SCOPES[field]))) {
+    const { person, scopes } = grant.authorization;
+    if (fields.some((field) => !scopes.includes(FIELD_SCOPES[field]))) {
       return apiError(
         401,
         'scope_not_authorized',
@@ -425,7 +635,6 @@ export class TikTokEmulator {
       );
     }
 
-    const { person } = grant;
     if (person.behavior && person.behavior !== 'normal') {
       return PERSON_FAULTS[person.behavior](req, res, () => undefined);
     }

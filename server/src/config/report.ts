@@ -35,7 +35,7 @@ const problemsOf = (key: SettingKey, config: PluginConfig, callbackUrl?: string)
 };
 
 /** A value as the page lists it: a mapping (profileSync) as `field → attribute` lines. */
-const shown = (value: NonNullable<PluginConfig[SettingKey]>): string | number | string[] =>
+const shown = (value: NonNullable<PluginConfig[SettingKey]>): SettingStatus['value'] =>
   typeof value === 'object' && !Array.isArray(value)
     ? Object.entries(value).map(([from, to]) => `${from} → ${to}`)
     : value;

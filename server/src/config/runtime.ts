@@ -20,6 +20,9 @@ export const pluginConfig = perInstance((strapi: Core.Strapi) => {
   const callbackUrl = parsed.strapiUrl
     ? `${parsed.strapiUrl}${routeBase}${ROUTES.callback}`
     : undefined;
+  const webhookUrl = parsed.strapiUrl
+    ? `${parsed.strapiUrl}${routeBase}${ROUTES.webhook}`
+    : undefined;
   const allowedRedirectUris =
     parsed.allowedRedirectUris.length > 0
       ? parsed.allowedRedirectUris
@@ -27,6 +30,10 @@ export const pluginConfig = perInstance((strapi: Core.Strapi) => {
         ? [callbackUrl]
         : [];
   const stateSecrets = parsed.stateSecret ? [parsed.stateSecret] : appKeys(strapi);
+  const tokenSecrets = [
+    ...(parsed.tokenEncryptionKey ? [parsed.tokenEncryptionKey] : appKeys(strapi)),
+    ...parsed.tokenEncryptionPreviousKeys,
+  ];
 
   return {
     get: (): PluginConfig => parsed,
@@ -36,6 +43,9 @@ export const pluginConfig = perInstance((strapi: Core.Strapi) => {
 
     /** The redirect URI to register at TikTok, following a changed `api.rest.prefix`. */
     callbackUrl: (): string | undefined => callbackUrl,
+
+    /** The webhook callback URL to register in the TikTok portal. */
+    webhookUrl: (): string | undefined => webhookUrl,
 
     /** The path the plugin's routes live under, e.g. `/api/tiktok-auth-mobile`. */
     routeBase: (): string => routeBase,
@@ -48,6 +58,13 @@ export const pluginConfig = perInstance((strapi: Core.Strapi) => {
      * instance of one app shares; empty only if the app has neither.
      */
     stateSecrets: (): readonly string[] => stateSecrets,
+
+    /**
+     * Secrets of the token vault, the sealing one first: `tokenEncryptionKey`, else Strapi's
+     * `APP_KEYS` (which rotate the same way: new one first), then `tokenEncryptionPreviousKeys`.
+     * Empty only if the app has none of them.
+     */
+    tokenSecrets: (): readonly string[] => tokenSecrets,
 
     /** Whether people reach this Strapi over https (TLS often ends at a proxy in front of it). */
     isPublicUrlHttps: (): boolean => parsed.strapiUrl?.startsWith('https:') ?? false,

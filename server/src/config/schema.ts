@@ -174,6 +174,15 @@ export const schema = yup
         then: (field) =>
           field.required("rateLimitRedisUrl is required when rateLimitStore is 'redis'"),
       }),
+    storeTokens: yup.boolean().typeError('storeTokens must be true or false').required(),
+    tokenEncryptionKey: text('tokenEncryptionKey').min(
+      32,
+      'tokenEncryptionKey must be at least 32 characters'
+    ),
+    // Any length: a previous key may be an APP_KEYS entry (Strapi makes 24-character ones).
+    tokenEncryptionPreviousKeys: yup
+      .array(text('tokenEncryptionPreviousKeys').required())
+      .required(),
   })
   .noUnknown(true, ({ unknown }) => `unknown key(s): ${unknown}`)
   .strict(false);

@@ -97,6 +97,16 @@ export const SETTINGS = {
   profileSync: { env: 'TIKTOK_PROFILE_SYNC', kind: 'optional', map: true, default: {} },
   stateSecret: { env: 'TIKTOK_STATE_SECRET', kind: 'derived', secret: true },
   rateLimitRedisUrl: { env: 'TIKTOK_RATE_LIMIT_REDIS_URL', kind: 'derived', secret: true },
+  // Opt-in: keeping people's TikTok tokens is a responsibility an app takes on knowingly.
+  storeTokens: { env: 'TIKTOK_STORE_TOKENS', kind: 'optional', default: false },
+  tokenEncryptionKey: { env: 'TIKTOK_TOKEN_ENCRYPTION_KEY', kind: 'derived', secret: true },
+  tokenEncryptionPreviousKeys: {
+    env: 'TIKTOK_TOKEN_ENCRYPTION_PREVIOUS_KEYS',
+    kind: 'optional',
+    list: true,
+    secret: true,
+    default: [],
+  },
 } as const satisfies Record<SettingKey, SettingSpec>;
 
 type Settings = typeof SETTINGS;
@@ -166,4 +176,10 @@ export interface PluginConfig {
   profileSync: Partial<Record<ProfileField, string>>;
   /** The Redis server of `rateLimitStore: 'redis'`, e.g. redis://127.0.0.1:6379. */
   rateLimitRedisUrl?: string;
+  /** Keep TikTok's access and refresh tokens of each identity, sealed, for the app's own calls. */
+  storeTokens: boolean;
+  /** The key the stored tokens are sealed with; unset means derived from Strapi's `APP_KEYS`. */
+  tokenEncryptionKey?: string;
+  /** Keys tokens were sealed with before a rotation: they still open, and are sealed again. */
+  tokenEncryptionPreviousKeys: string[];
 }

@@ -46,6 +46,18 @@ export default {
       // Set when TikTok tells that the person removed the app's access (§10).
       disconnectedAt: { type: 'datetime', configurable: false },
       disconnectReason: { type: 'string', configurable: false },
+      // TikTok's tokens kept for the app (`storeTokens`, §9): only ever sealed values
+      // (lib/crypto/token-sealing.ts), bound to this row and column. `tokenState` is null when
+      // none are kept, `stored`, or `unusable` (TikTok refused a refresh; `tokenError` says why).
+      accessToken: { type: 'text', configurable: false, private: true },
+      accessExpiresAt: { type: 'datetime', configurable: false },
+      refreshToken: { type: 'text', configurable: false, private: true },
+      refreshExpiresAt: { type: 'datetime', configurable: false },
+      tokenState: { type: 'enumeration', enum: ['stored', 'unusable'], configurable: false },
+      tokenError: { type: 'string', configurable: false },
+      // The refresh lease (services/tokens.ts): who refreshes the tokens now, and until when.
+      tokenLeaseId: { type: 'string', configurable: false },
+      tokenLeaseUntil: { type: 'datetime', configurable: false },
     },
     indexes: [
       {

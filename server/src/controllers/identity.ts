@@ -25,12 +25,13 @@ const identity = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!ensureFlow(ctx, 'accessToken' in credentials ? 'connect' : 'token')) return;
       if ('redirectUri' in credentials) checkRedirectUri(credentials.redirectUri);
 
-      const person = await getService(strapi, 'login').person(credentials);
+      const { person, grant } = await getService(strapi, 'login').person(credentials);
       try {
         const outcome = await getService(strapi, 'accounts').link(signedInUser(ctx), person);
+        const identity = await getService(strapi, 'tokens').keep(outcome.identity, grant);
         const answer: LinkAnswer = {
           linked: outcome.linked,
-          identity: getService(strapi, 'identities').view(outcome.identity),
+          identity: getService(strapi, 'identities').view(identity),
         };
         ctx.body = answer;
       } catch (error) {

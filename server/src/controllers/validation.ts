@@ -23,7 +23,7 @@ const connectBodySchema = yup.object({
  * such as `constructor`, `toString` or `__proto__` would otherwise be looked up among the
  * schema's fields, find an inherited function there and crash the validation (a 500).
  */
-const ownFields = (fields: readonly string[], source: unknown): Record<string, unknown> => {
+export const ownFields = (fields: readonly string[], source: unknown): Record<string, unknown> => {
   const picked: Record<string, unknown> = {};
   if (!source || typeof source !== 'object' || Array.isArray(source)) return picked;
   for (const field of fields) {

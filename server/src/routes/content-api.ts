@@ -55,6 +55,14 @@ export default {
       handler: 'auth.token',
       config: tiktokCallingRoute,
     },
+    // Signed by TikTok, verified over the raw body that the webhook-raw-body server middleware
+    // keeps (registered in register.ts). Calls no one, so it spends no rate-limit budget.
+    {
+      method: 'POST' as const,
+      path: ROUTES.webhook,
+      handler: 'webhook.receive',
+      config: publicRoute,
+    },
     {
       method: 'POST' as const,
       path: ROUTES.link,

@@ -249,6 +249,8 @@ const accounts = ({ strapi }: { strapi: Core.Strapi }) => {
       if (tiktokCreated && !user.password) {
         throw new errors.ApplicationError(MESSAGES.cannotUnlinkOnlyWay);
       }
+      // Before the row goes: the revoke needs its token. TikTok's answer never stops the unlink.
+      if (identity) await getService(strapi, 'tokens').revoke(user.id);
       await strapi.db.transaction(async () => {
         if (identity) await identities().remove(identity);
         if (tiktokCreated) {

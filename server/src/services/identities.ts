@@ -13,7 +13,7 @@ const CLAIM_ATTEMPTS = 8;
 export type IdentityOrigin = 'signup' | 'link';
 
 /** A row of the identity table (content-types/identity.ts) as the query API returns it. */
-export interface IdentityRow {
+export interface IdentityRow extends Partial<TokenColumns> {
   id: number;
   pseudoEmail: string;
   userId: number | null;
@@ -30,6 +30,18 @@ export interface IdentityRow {
   disconnectReason: string | null;
 }
 
+/** The token columns of an identity row (services/tokens.ts): sealed values only. */
+export interface TokenColumns {
+  accessToken: string | null;
+  accessExpiresAt: Date | string | null;
+  refreshToken: string | null;
+  refreshExpiresAt: Date | string | null;
+  tokenState: 'stored' | 'unusable' | null;
+  tokenError: string | null;
+  tokenLeaseId: string | null;
+  tokenLeaseUntil: Date | string | null;
+}
+
 /** An identity and the live user it signs in as. */
 export interface ResolvedIdentity {
   identity: IdentityRow;
@@ -41,6 +53,16 @@ const text = (value: unknown): string | null =>
 
 const isoDate = (value: Date | string | number | null): string | null =>
   value === null || value === undefined ? null : new Date(value).toISOString();
+
+/** Whether TikTok tokens are kept for the app and until when (`storeTokens`): never a token. */
+const tokenState = (row: IdentityRow): IdentityView['tokens'] => {
+  const stored = row.tokenState === 'stored';
+  return {
+    stored,
+    accessExpiresAt: stored ? isoDate(row.accessExpiresAt ?? null) : null,
+    refreshExpiresAt: stored ? isoDate(row.refreshExpiresAt ?? null) : null,
+  };
+};
 
 /**
  * What a sign-in or link learnt about the person, for the row: only values TikTok sent, so that
@@ -250,7 +272,12 @@ const identities = ({ strapi }: { strapi: Core.Strapi }) => {
      * failure here is logged and never costs the person their sign-in.
      */
     async refresh(row: IdentityRow, person: TikTokPerson, signedIn: boolean): Promise<IdentityRow> {
-      const data = { ...personColumns(person), ...(signedIn ? { lastSignInAt: new Date() } : {}) };
+      const data = {
+        ...personColumns(person),
+        ...(signedIn ? { lastSignInAt: new Date() } : {}),
+        // TikTok answered for this person just now: they authorized the app again.
+        ...(row.disconnectedAt ? { disconnectedAt: null, disconnectReason: null } : {}),
+      };
       try {
         // One UPDATE: `update` would read the row before and after, on every sign-in.
         await rows().updateMany({ where: { id: row.id }, data });
@@ -281,8 +308,7 @@ const identities = ({ strapi }: { strapi: Core.Strapi }) => {
         disconnected: row.disconnectedAt
           ? { at: isoDate(row.disconnectedAt)!, reason: row.disconnectReason }
           : null,
-        // No TikTok token is kept with identities: storing them is an opt-in this row has not got.
-        tokens: { stored: false, accessExpiresAt: null, refreshExpiresAt: null },
+        tokens: tokenState(row),
       };
     },
   };

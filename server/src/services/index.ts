@@ -5,6 +5,7 @@ import login from './login';
 import session from './session';
 import status from './status';
 import tiktok from './tiktok';
+import tokens from './tokens';
 
 /**
  * The plugin's public services: what an app may call (`strapi.plugin('tiktok-auth-mobile')
@@ -18,4 +19,5 @@ export default {
   session,
   status,
   tiktok,
+  tokens,
 } satisfies Record<string, (deps: { strapi: Core.Strapi }) => object>;

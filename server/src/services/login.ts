@@ -8,6 +8,7 @@ import { MESSAGES } from '../messages';
 import { getService } from './get-service';
 import type { SignInBody } from './session';
 import type { CodeExchange } from './tiktok';
+import type { TokenGrant } from './tokens';
 
 /** TikTok credentials an app hands over: an access token (Flow A) or an SDK code (Flow C). */
 export type TikTokCredentials = { accessToken: string } | CodeExchange;
@@ -16,11 +17,30 @@ export type TikTokCredentials = { accessToken: string } | CodeExchange;
 const login = ({ strapi }: { strapi: Core.Strapi }) => {
   const tiktok = () => getService(strapi, 'tiktok');
 
-  /** The person behind the credentials, as TikTok describes them (the token is checked so). */
-  const person = async (credentials: TikTokCredentials): Promise<TikTokPerson> => {
-    if ('accessToken' in credentials) return tiktok().readPerson(credentials.accessToken);
+  /**
+   * The person behind the credentials, as TikTok describes them (the token is checked so), and
+   * the TikTok tokens this took: a code exchange's access and refresh tokens with their
+   * lifetimes, or Flow A's access token alone.
+   */
+  const person = async (
+    credentials: TikTokCredentials
+  ): Promise<{ person: TikTokPerson; grant: TokenGrant }> => {
+    if ('accessToken' in credentials) {
+      return {
+        person: await tiktok().readPerson(credentials.accessToken),
+        grant: { accessToken: credentials.accessToken },
+      };
+    }
     const token = await tiktok().exchangeCode(credentials);
-    return tiktok().readPerson(token.access_token, token.scope);
+    return {
+      person: await tiktok().readPerson(token.access_token, token.scope),
+      grant: {
+        accessToken: token.access_token,
+        expiresIn: token.expires_in,
+        refreshToken: token.refresh_token || undefined,
+        refreshExpiresIn: token.refresh_expires_in,
+      },
+    };
   };
 
   const signIn = async (
@@ -28,13 +48,16 @@ const login = ({ strapi }: { strapi: Core.Strapi }) => {
     ctx: Context,
     deviceId?: string
   ): Promise<SignInBody> => {
-    const seen = await person(credentials);
+    const { person: seen, grant } = await person(credentials);
     const accounts = getService(strapi, 'accounts');
     const identities = getService(strapi, 'identities');
     const { user, identity, created } = await accounts.findOrCreate(seen);
     if (user.blocked) throw new errors.ApplicationError(MESSAGES.blocked);
 
-    const current = await identities.refresh(identity, seen, true);
+    const current = await getService(strapi, 'tokens').keep(
+      await identities.refresh(identity, seen, true),
+      grant
+    );
     const synced = await accounts.syncProfile(user, seen.profile);
     const body = await getService(strapi, 'session').signIn(synced, ctx, deviceId);
     const view = identities.view(current);

@@ -11,6 +11,7 @@ import {
   PLUGIN_ID,
   PROVIDER,
   ROUTES,
+  TOKENS_EXPIRING_WITHIN_MS,
   USER_UID,
 } from '../constants';
 import { userInfoFields } from './tiktok';
@@ -37,6 +38,7 @@ const FLOW_NAMES: Readonly<Record<FlowStatus['id'], Flow>> = {
 };
 
 const RECORD_INTERVAL_MS = 60_000;
+const DAY_MS = 86_400_000;
 
 /** What the admin settings page shows: configuration health and TikTok sign-in activity. */
 const status = ({ strapi }: { strapi: Core.Strapi }) => {
@@ -52,6 +54,34 @@ const status = ({ strapi }: { strapi: Core.Strapi }) => {
     return times[times.length - 1] ?? null;
   };
 
+  /** The token vault in aggregate: counts only, never a value. */
+  const tokenCounts = async (): Promise<StatusReport['tokens']> => {
+    const rows = strapi.db.query(IDENTITY_UID);
+    const soon = new Date(Date.now() + TOKENS_EXPIRING_WITHIN_MS);
+    const [stored, expiring, unusable, disconnected] = await Promise.all([
+      rows.count({ where: { tokenState: 'stored' } }),
+      rows.count({
+        where: {
+          tokenState: 'stored',
+          $or: [
+            { refreshExpiresAt: { $lt: soon } },
+            { refreshToken: null, accessExpiresAt: { $lt: soon } },
+          ],
+        },
+      }),
+      rows.count({ where: { tokenState: 'unusable' } }),
+      rows.count({ where: { disconnectedAt: { $notNull: true } } }),
+    ]);
+    return {
+      storeTokens: pluginConfig(strapi).get().storeTokens,
+      stored,
+      expiring,
+      expiringWithinDays: TOKENS_EXPIRING_WITHIN_MS / DAY_MS,
+      unusable,
+      disconnected,
+    };
+  };
+
   return {
     async report(): Promise<StatusReport> {
       const config = pluginConfig(strapi);
@@ -59,11 +89,12 @@ const status = ({ strapi }: { strapi: Core.Strapi }) => {
       const callbackUrl = config.callbackUrl();
       const missing = config.missing();
       const rows = strapi.db.query(IDENTITY_UID);
-      const [total, linked, tiktokUsers, lastSignIn] = await Promise.all([
+      const [total, linked, tiktokUsers, lastSignIn, tokens] = await Promise.all([
         rows.count({ where: { userId: { $notNull: true } } }),
         rows.count({ where: { userId: { $notNull: true }, origin: 'link' } }),
         strapi.db.query(USER_UID).count({ where: { provider: PROVIDER } }),
         lastSignInAt(),
+        tokenCounts(),
       ]);
 
       return {
@@ -75,6 +106,7 @@ const status = ({ strapi }: { strapi: Core.Strapi }) => {
         ),
         missing,
         redirectUri: callbackUrl ?? null,
+        webhookUrl: config.webhookUrl() ?? null,
         tokenRedirectUris: [...config.allowedRedirectUris()],
         scopes: parsed.scopes,
         userInfoFields: userInfoFields(parsed.scopes),
@@ -100,6 +132,7 @@ const status = ({ strapi }: { strapi: Core.Strapi }) => {
           tiktokUsers,
           lastSignInAt: lastSignIn,
         },
+        tokens,
       };
     },
 

@@ -10,6 +10,7 @@ import { PLUGIN_ID } from '../constants';
 import {
   USER_FIELDS_BY_SCOPE,
   type TikTokOAuthError,
+  type TikTokRefreshSuccess,
   type TikTokPerson,
   type TikTokTokenSuccess,
   type TikTokUser,
@@ -20,7 +21,20 @@ import { rateLimits } from '../rate-limit/budget';
 import { tikTokRateLimited } from '../rate-limit/refusals';
 
 const TOKEN_PATH = '/v2/oauth/token/';
+const REVOKE_PATH = '/v2/oauth/revoke/';
 const USER_INFO_PATH = '/v2/user/info/';
+
+/**
+ * TikTok's OAuth error code (`invalid_grant`, …) behind a refused refresh or revoke, carried in
+ * the error's details: `invalid_grant` means the refresh token will never work again.
+ */
+export const tikTokOAuthErrorOf = (error: unknown): string | undefined => {
+  if (!(error instanceof errors.ApplicationError)) return undefined;
+  const details: unknown = error.details;
+  return isObject(details) && typeof details.tiktokError === 'string'
+    ? details.tiktokError
+    : undefined;
+};
 
 // One bounded pool per plugin instance: connections to TikTok are reused between sign-ins
 // instead of paying a TLS handshake each time, and a flood cannot open unbounded sockets.
@@ -207,9 +221,9 @@ const tiktok = ({ strapi }: { strapi: Core.Strapi }) => {
     return response.data;
   };
 
-  const postToken = (form: URLSearchParams) =>
+  const postForm = (path: string, form: URLSearchParams) =>
     deadline((signal) =>
-      client.post<unknown>(TOKEN_PATH, form.toString(), {
+      client.post<unknown>(path, form.toString(), {
         headers: {
           'Content-Type': 'application/x-www-form-urlencoded',
           'Cache-Control': 'no-cache',
@@ -217,15 +231,55 @@ const tiktok = ({ strapi }: { strapi: Core.Strapi }) => {
         signal,
       })
     );
+  const postToken = (form: URLSearchParams) => postForm(TOKEN_PATH, form);
 
-  const tokenForm = (code: string, redirectUri: string) =>
+  const clientForm = (fields: Record<string, string>) =>
     new URLSearchParams({
       client_key: config.clientKey ?? '',
       client_secret: config.clientSecret ?? '',
-      code,
-      grant_type: 'authorization_code',
-      redirect_uri: redirectUri,
+      ...fields,
     });
+
+  /**
+   * One call to an OAuth endpoint (token or revoke) with TikTok's rules: refused at once while
+   * TikTok's pause lasts, paused when it answers rate_limit_exceeded, and its OAuth error body
+   * (sent with HTTP 200 at times) turned into `fail(reason, code)`. The body of a success.
+   */
+  const oauthCall = async (
+    path: string,
+    form: URLSearchParams,
+    fail: (reason: string, tikTokError?: string) => Error
+  ): Promise<unknown> => {
+    await ensureNotPaused(path);
+    let body: unknown;
+    try {
+      const response = await postForm(path, form);
+      await pauseIfRateLimited(path, response);
+      body = response.data;
+    } catch (error) {
+      if (error instanceof errors.RateLimitError) throw error;
+      await pauseIfRateLimited(path, answerOf(error));
+      const answer = answerOf(error)?.data;
+      const code = isObject(answer) && typeof answer.error === 'string' ? answer.error : undefined;
+      throw fail(failureReason(error), code);
+    }
+    if (isObject(body) && typeof body.error === 'string' && body.error) {
+      const failure = body as unknown as TikTokOAuthError;
+      strapi.log.warn(
+        `[${PLUGIN_ID}] ${path} refused: ${failure.error} (log_id ${failure.log_id ?? 'none'})`
+      );
+      throw fail(failure.error_description || failure.error, failure.error);
+    }
+    return body;
+  };
+
+  /** An ApplicationError whose details carry TikTok's OAuth error code (see tikTokOAuthErrorOf). */
+  const oauthFailure =
+    (message: (reason: string) => string) => (reason: string, tikTokError?: string) =>
+      new errors.ApplicationError(message(reason), tikTokError ? { tiktokError: tikTokError } : {});
+
+  const tokenForm = (code: string, redirectUri: string) =>
+    clientForm({ code, grant_type: 'authorization_code', redirect_uri: redirectUri });
 
   const service = {
     /** Trades an authorization code for TikTok tokens (`POST /v2/oauth/token/`). */
@@ -236,39 +290,51 @@ const tiktok = ({ strapi }: { strapi: Core.Strapi }) => {
     }: CodeExchange): Promise<TikTokTokenSuccess> {
       const form = tokenForm(code, redirectUri);
       if (codeVerifier) form.set('code_verifier', codeVerifier);
-
-      await ensureNotPaused(TOKEN_PATH);
-      let body: unknown;
-      try {
-        const response = await postToken(form);
-        await pauseIfRateLimited(TOKEN_PATH, response);
-        body = response.data;
-      } catch (error) {
-        if (error instanceof errors.RateLimitError) throw error;
-        await pauseIfRateLimited(TOKEN_PATH, answerOf(error));
-        throw new errors.ApplicationError(MESSAGES.tokenExchangeFailed(failureReason(error)));
-      }
-
-      if (!isObject(body)) {
-        throw new errors.ApplicationError(
-          MESSAGES.tokenExchangeFailed('TikTok sent an unreadable answer')
-        );
-      }
-      if (typeof body.error === 'string' && body.error) {
-        const failure = body as unknown as TikTokOAuthError;
-        strapi.log.warn(
-          `[${PLUGIN_ID}] token exchange refused: ${failure.error} (log_id ${failure.log_id ?? 'none'})`
-        );
-        throw new errors.ApplicationError(
-          MESSAGES.tokenExchangeFailed(failure.error_description || failure.error)
-        );
-      }
+      const fail = (reason: string) =>
+        new errors.ApplicationError(MESSAGES.tokenExchangeFailed(reason));
+      const body = await oauthCall(TOKEN_PATH, form, fail);
+      if (!isObject(body)) throw fail('TikTok sent an unreadable answer');
       if (typeof body.access_token !== 'string' || !body.access_token) {
-        throw new errors.ApplicationError(
-          MESSAGES.tokenExchangeFailed('TikTok sent no access token')
-        );
+        throw fail('TikTok sent no access token');
       }
       return body as unknown as TikTokTokenSuccess;
+    },
+
+    /**
+     * New tokens for a refresh token (`grant_type=refresh_token`). Keep the answer's refresh
+     * token: TikTok may have rotated it and retired the one sent. A refused one fails with
+     * TikTok's code in the details (`tikTokOAuthErrorOf(error) === 'invalid_grant'`).
+     */
+    async refreshToken(refreshToken: string): Promise<TikTokRefreshSuccess> {
+      const fail = oauthFailure(MESSAGES.tokenRefreshFailed);
+      const body = await oauthCall(
+        TOKEN_PATH,
+        clientForm({ grant_type: 'refresh_token', refresh_token: refreshToken }),
+        fail
+      );
+      const complete =
+        isObject(body) &&
+        typeof body.access_token === 'string' &&
+        body.access_token !== '' &&
+        typeof body.refresh_token === 'string' &&
+        body.refresh_token !== '' &&
+        Number.isFinite(body.expires_in) &&
+        Number.isFinite(body.refresh_expires_in);
+      if (!complete) throw fail('TikTok sent an incomplete answer');
+      return body as unknown as TikTokRefreshSuccess;
+    },
+
+    /**
+     * Ends the person's authorization of the app at TikTok (`POST /v2/oauth/revoke/`): the
+     * access token and its refresh token stop working, and the app leaves the person's connected
+     * apps in TikTok.
+     */
+    async revokeToken(accessToken: string): Promise<void> {
+      await oauthCall(
+        REVOKE_PATH,
+        clientForm({ token: accessToken }),
+        oauthFailure(MESSAGES.tokenRevokeFailed)
+      );
     },
 
     /**

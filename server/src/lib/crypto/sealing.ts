@@ -29,8 +29,37 @@ const ASSOCIATED_DATA = Buffer.from('tiktok-auth-mobile/flow-state/v1');
  */
 export const MAX_SEALED_LENGTH = 3000;
 
-const deriveKey = (secret: string): Buffer =>
-  Buffer.from(hkdfSync('sha256', secret, 'tiktok-auth-mobile', 'flow-state cookie key', 32));
+/**
+ * A 256-bit key for one use (`purpose`) from a secret: the same secret (say an `APP_KEYS` entry)
+ * gives unrelated keys to the state cookie and to the token vault.
+ */
+export const deriveKey = (secret: string, purpose: string): Buffer =>
+  Buffer.from(hkdfSync('sha256', secret, 'tiktok-auth-mobile', purpose, 32));
+
+/** AES-256-GCM with a random IV: `iv | tag | ciphertext`, authenticated with `aad`. */
+export const encrypt = (key: Buffer, aad: Buffer, plain: Buffer): Buffer => {
+  const iv = randomBytes(IV_LENGTH);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(aad);
+  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]);
+};
+
+/** What `encrypt` made with this key and `aad`; undefined for anything else or anything altered. */
+export const decrypt = (key: Buffer, aad: Buffer, blob: Buffer): Buffer | undefined => {
+  if (blob.length <= IV_LENGTH + TAG_LENGTH) return undefined;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, blob.subarray(0, IV_LENGTH));
+    decipher.setAAD(aad);
+    decipher.setAuthTag(blob.subarray(IV_LENGTH, IV_LENGTH + TAG_LENGTH));
+    return Buffer.concat([
+      decipher.update(blob.subarray(IV_LENGTH + TAG_LENGTH)),
+      decipher.final(),
+    ]);
+  } catch {
+    return undefined;
+  }
+};
 
 const isFlowState = (value: unknown): value is FlowState => {
   if (typeof value !== 'object' || value === null) return false;
@@ -51,17 +80,12 @@ const isFlowState = (value: unknown): value is FlowState => {
  */
 export const createStateSealer = (secrets: readonly string[]) => {
   if (secrets.length === 0) throw new Error('the state cookie needs at least one secret');
-  const keys = secrets.map(deriveKey);
+  const keys = secrets.map((secret) => deriveKey(secret, 'flow-state cookie key'));
 
   const openWith = (key: Buffer, blob: Buffer): unknown => {
+    const plain = decrypt(key, ASSOCIATED_DATA, blob);
+    if (!plain) return undefined;
     try {
-      const decipher = createDecipheriv('aes-256-gcm', key, blob.subarray(0, IV_LENGTH));
-      decipher.setAAD(ASSOCIATED_DATA);
-      decipher.setAuthTag(blob.subarray(IV_LENGTH, IV_LENGTH + TAG_LENGTH));
-      const plain = Buffer.concat([
-        decipher.update(blob.subarray(IV_LENGTH + TAG_LENGTH)),
-        decipher.final(),
-      ]);
       return JSON.parse(plain.toString('utf8'));
     } catch {
       return undefined;
@@ -70,18 +94,14 @@ export const createStateSealer = (secrets: readonly string[]) => {
 
   return {
     seal(flow: FlowState): string {
-      const iv = randomBytes(IV_LENGTH);
-      const cipher = createCipheriv('aes-256-gcm', keys[0], iv);
-      cipher.setAAD(ASSOCIATED_DATA);
-      const body = Buffer.concat([cipher.update(JSON.stringify(flow), 'utf8'), cipher.final()]);
-      return `${VERSION}.${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url')}`;
+      const blob = encrypt(keys[0], ASSOCIATED_DATA, Buffer.from(JSON.stringify(flow), 'utf8'));
+      return `${VERSION}.${blob.toString('base64url')}`;
     },
 
     /** The flow state, or undefined when the value is forged, altered, foreign or expired. */
     open(sealed: string, now = Date.now()): FlowState | undefined {
       if (sealed.length > MAX_SEALED_LENGTH || !sealed.startsWith(`${VERSION}.`)) return undefined;
       const blob = Buffer.from(sealed.slice(VERSION.length + 1), 'base64url');
-      if (blob.length <= IV_LENGTH + TAG_LENGTH) return undefined;
       for (const key of keys) {
         const flow = openWith(key, blob);
         if (flow !== undefined) return isFlowState(flow) && flow.expiresAt > now ? flow : undefined;

@@ -10,6 +10,13 @@ export interface TikTokTokenSuccess {
   token_type: string;
 }
 
+/**
+ * A refresh (`grant_type=refresh_token`) answers the same fields. `refresh_token` may be a new
+ * one (rotation): the one sent may then be retired, so the answer's is the one to keep, and the
+ * lifetimes are TikTok's current numbers, not constants.
+ */
+export type TikTokRefreshSuccess = TikTokTokenSuccess;
+
 /** TikTok's OAuth error body; it is sometimes sent with HTTP 200. */
 export interface TikTokOAuthError {
   error: string;
