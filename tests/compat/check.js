@@ -171,34 +171,38 @@ const settings = async (screenshot) => {
     // would stop at the viewport.
     const page = await browser.newPage({ viewport: { width: 1280, height: 2800 } });
     const journal = recordTroubles(page);
-    await check('admin: the settings page shows the missing secret as missing', async () => {
-      // Straight to the page, as from a link: the admin asks for a login, then opens the page
-      // itself (`?redirectTo`), with no reload. A reload just after the login, while 5.18's admin
-      // is renewing its fresh token, aborts that renewal, which 5.18 takes for a failed one: it
-      // deletes the token and shows the login page instead (a CI failure, under load).
-      await page.goto(`${origin}/admin/settings/tiktok-auth-mobile`);
-      await page.getByLabel(/^Email/).fill(admin.email);
-      await page.getByLabel(/^Password/).fill(admin.password);
-      await page.getByRole('button', { name: 'Login' }).click();
-      const badge = page.locator('[data-setting="clientSecret"] [data-state]');
-      await badge.waitFor({ timeout: 60_000 });
-      const state = await badge.getAttribute('data-state');
-      assert(state === 'missing', `clientSecret is "${state}"`);
-      // The badge must look different from a set one, not just carry another word.
-      const colours = await page.evaluate(() =>
-        ['clientSecret', 'clientKey'].map((key) => {
-          /* global document, getComputedStyle -- runs in the page */
-          const el = document.querySelector(`[data-setting="${key}"] [data-state]`);
-          return getComputedStyle(el).backgroundColor;
-        })
-      );
-      assert(colours[0] !== colours[1], `missing and set badges share ${colours[0]}`);
-      // Strapi's own "new Media Library" banner (5.5x) only clutters the screenshot.
-      const closeBanner = page.getByRole('button', { name: 'Close' });
-      if ((await closeBanner.count()) === 1) await closeBanner.click();
-      await page.mouse.move(0, 0);
-      await page.screenshot({ path: screenshot });
-    }, (error) => explainFailure(page, journal, screenshot, error));
+    await check(
+      'admin: the settings page shows the missing secret as missing',
+      async () => {
+        // Straight to the page, as from a link: the admin asks for a login, then opens the page
+        // itself (`?redirectTo`), with no reload. A reload just after the login, while 5.18's admin
+        // is renewing its fresh token, aborts that renewal, which 5.18 takes for a failed one: it
+        // deletes the token and shows the login page instead (a CI failure, under load).
+        await page.goto(`${origin}/admin/settings/tiktok-auth-mobile`);
+        await page.getByLabel(/^Email/).fill(admin.email);
+        await page.getByLabel(/^Password/).fill(admin.password);
+        await page.getByRole('button', { name: 'Login' }).click();
+        const badge = page.locator('[data-setting="clientSecret"] [data-state]');
+        await badge.waitFor({ timeout: 60_000 });
+        const state = await badge.getAttribute('data-state');
+        assert(state === 'missing', `clientSecret is "${state}"`);
+        // The badge must look different from a set one, not just carry another word.
+        const colours = await page.evaluate(() =>
+          ['clientSecret', 'clientKey'].map((key) => {
+            /* global document, getComputedStyle -- runs in the page */
+            const el = document.querySelector(`[data-setting="${key}"] [data-state]`);
+            return getComputedStyle(el).backgroundColor;
+          })
+        );
+        assert(colours[0] !== colours[1], `missing and set badges share ${colours[0]}`);
+        // Strapi's own "new Media Library" banner (5.5x) only clutters the screenshot.
+        const closeBanner = page.getByRole('button', { name: 'Close' });
+        if ((await closeBanner.count()) === 1) await closeBanner.click();
+        await page.mouse.move(0, 0);
+        await page.screenshot({ path: screenshot });
+      },
+      (error) => explainFailure(page, journal, screenshot, error)
+    );
   } finally {
     await browser.close();
   }
