@@ -1,13 +1,13 @@
 // Drives one booted compatibility app over HTTP (and its admin in Chromium), the way a new user's
 // app would, and prints one "PASS name" or "FAIL name: reason" line per check for run.sh to count.
 //
-//   node check.js flows     <strapi origin> <emulator origin> <client key>
+//   node check.js flows     <strapi origin> <emulator origin> <client key> <client secret>
 //   node check.js settings  <strapi origin> <screenshot path>
 const nodeCrypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const [mode, origin, third, clientKey] = process.argv.slice(2);
+const [mode, origin, third, clientKey, clientSecret] = process.argv.slice(2);
 const API = `${origin}/api/tiktok-auth-mobile`;
 // Flow C's redirect URI, listed in TIKTOK_ALLOWED_REDIRECT_URIS by run.sh; the app never serves it.
 const APP_REDIRECT = 'http://127.0.0.1:9/tiktok-sdk';
@@ -95,6 +95,30 @@ const flows = async (emulator) => {
     await expectSignedIn(
       await postJson(`${API}/token`, { code, code_verifier: verifier, redirect_uri: APP_REDIRECT })
     );
+  });
+
+  // The raw body reaches the signature check ahead of the app's own body parser on every
+  // supported Strapi: one byte changed after signing must be refused.
+  await check('webhook: verified over the raw body', async () => {
+    const body = JSON.stringify({
+      client_key: clientKey,
+      event: 'authorization.removed',
+      create_time: Math.floor(Date.now() / 1000),
+      user_openid: 'compat-nobody',
+      content: '{"reason":1}',
+    });
+    const t = Math.floor(Date.now() / 1000);
+    const s = nodeCrypto.createHmac('sha256', clientSecret).update(`${t}.${body}`).digest('hex');
+    const deliver = (bytes) =>
+      fetch(`${API}/webhook`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'TikTok-Signature': `t=${t},s=${s}` },
+        body: bytes,
+      });
+    const signed = await deliver(body);
+    assert(signed.status === 200, `the signed event answered ${signed.status}`);
+    const changed = await deliver(`${body} `);
+    assert(changed.status === 401, `a changed body answered ${changed.status}`);
   });
 };
 

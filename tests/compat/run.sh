@@ -55,7 +55,8 @@ EMULATOR_CLI=${EMULATOR_CLI:-$ROOT/dev/emulator/dist/cli.js}
 npm run build:emulator --silent || fail "build the emulator"
 EMULATOR_PORT=$(free_port)
 CLIENT_KEY=compat-key
-node "$EMULATOR_CLI" --port "$EMULATOR_PORT" --client-key "$CLIENT_KEY" --client-secret compat-secret \
+CLIENT_SECRET=compat-secret
+node "$EMULATOR_CLI" --port "$EMULATOR_PORT" --client-key "$CLIENT_KEY" --client-secret "$CLIENT_SECRET" \
   >"$OUT/emulator.log" 2>&1 &
 emulator_pid=$!
 STRAPI_PID=
@@ -133,8 +134,8 @@ for version in $VERSIONS; do
     continue
   fi
 
-  if boot "$app" "$OUT/strapi-$version-flows.log" CLIENT_SECRET=compat-secret; then
-    checks "$version" flows "$STRAPI" "$EMULATOR" "$CLIENT_KEY"
+  if boot "$app" "$OUT/strapi-$version-flows.log" CLIENT_SECRET="$CLIENT_SECRET"; then
+    checks "$version" flows "$STRAPI" "$EMULATOR" "$CLIENT_KEY" "$CLIENT_SECRET"
   else
     fail "$version: boot with the plugin (see .tmp/compat/strapi-$version-flows.log)"
   fi
