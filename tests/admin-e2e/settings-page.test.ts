@@ -36,7 +36,7 @@ beforeAll(async () => {
 
   browser = await launchChromium();
   context = await browser.newContext({
-    // SCREENSHOT_HEIGHT=1450 makes the README's docs/settings-page.png.
+    // SCREENSHOT_HEIGHT=2000 makes the README's docs/settings-page.png.
     viewport: { width: 1280, height: Number(process.env.SCREENSHOT_HEIGHT ?? 1000) },
   });
   await context.route('**/*', (route) =>
