@@ -271,9 +271,16 @@ const identities = ({ strapi }: { strapi: Core.Strapi }) => {
      * display name, avatar URL and scopes, and `lastSignInAt` when `signedIn`. Best effort: a
      * failure here is logged and never costs the person their sign-in.
      */
-    async refresh(row: IdentityRow, person: TikTokPerson, signedIn: boolean): Promise<IdentityRow> {
+    async refresh(
+      row: IdentityRow,
+      person: TikTokPerson,
+      signedIn: boolean,
+      // More columns of the same row (a sign-in's sealed tokens), written by the same UPDATE.
+      extra: Partial<IdentityRow> = {}
+    ): Promise<IdentityRow> {
       const data = {
         ...personColumns(person),
+        ...extra,
         ...(signedIn ? { lastSignInAt: new Date() } : {}),
         // TikTok answered for this person just now: they authorized the app again.
         ...(row.disconnectedAt ? { disconnectedAt: null, disconnectReason: null } : {}),

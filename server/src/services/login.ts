@@ -54,9 +54,11 @@ const login = ({ strapi }: { strapi: Core.Strapi }) => {
     const { user, identity, created } = await accounts.findOrCreate(seen);
     if (user.blocked) throw new errors.ApplicationError(MESSAGES.blocked);
 
-    const current = await getService(strapi, 'tokens').keep(
-      await identities.refresh(identity, seen, true),
-      grant
+    const current = await identities.refresh(
+      identity,
+      seen,
+      true,
+      getService(strapi, 'tokens').columnsFor(identity, grant)
     );
     const synced = await accounts.syncProfile(user, seen.profile);
     const body = await getService(strapi, 'session').signIn(synced, ctx, deviceId);

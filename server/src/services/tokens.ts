@@ -277,9 +277,16 @@ const tokens = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * Keeps the tokens a sign-in or link received, replacing any kept before, when `storeTokens`
-     * is on, and returns the row as it now is. Best effort: a failure is logged and never costs
-     * the person their sign-in.
+     * The sealed columns that keep `grant` on `row`, for the caller to write with its own UPDATE
+     * of that row (a sign-in writes its identity once); none while `storeTokens` is off.
+     */
+    columnsFor(row: IdentityRow, grant: TokenGrant): Partial<IdentityRow> {
+      return config.storeTokens ? sealedColumns(row.id, grant) : {};
+    },
+
+    /**
+     * Keeps the tokens a link received, replacing any kept before, when `storeTokens` is on, and
+     * returns the row as it now is. Best effort: a failure is logged and never fails the link.
      */
     async keep(row: IdentityRow, grant: TokenGrant): Promise<IdentityRow> {
       if (!config.storeTokens) return row;
