@@ -53,13 +53,15 @@ const PortalUrl = ({
   testId,
   labels,
 }: {
-  uri: string;
+  /** Unknown while the plugin cannot tell its public URL (`strapiUrl` unset). */
+  uri: string | null | undefined;
   testId: string;
   labels: { copy: MessageKey; copied: MessageKey };
 }) => {
   const { t } = useMessages();
   const { copy } = useClipboard();
   const { toggleNotification } = useNotification();
+  if (!uri) return <Typography textColor="danger600">{t('redirectUri.unknown')}</Typography>;
   const onCopy = async () => {
     const copied = await copy(uri);
     toggleNotification({
@@ -117,15 +119,11 @@ const Status = ({ report }: { report: StatusReport }) => {
 
       <Section title={t('redirectUri.title')}>
         <Typography textColor="neutral600">{t('redirectUri.explain')}</Typography>
-        {report.redirectUri ? (
-          <PortalUrl
-            uri={report.redirectUri}
-            testId="redirect-uri"
-            labels={{ copy: 'redirectUri.copy', copied: 'redirectUri.copied' }}
-          />
-        ) : (
-          <Typography textColor="danger600">{t('redirectUri.unknown')}</Typography>
-        )}
+        <PortalUrl
+          uri={report.redirectUri}
+          testId="redirect-uri"
+          labels={{ copy: 'redirectUri.copy', copied: 'redirectUri.copied' }}
+        />
         <Typography variant="omega" fontWeight="semiBold">
           {t('scopes.title')}
         </Typography>
@@ -199,15 +197,11 @@ const Status = ({ report }: { report: StatusReport }) => {
 
       <Section title={t('webhook.title')}>
         <Typography textColor="neutral600">{t('webhook.explain')}</Typography>
-        {report.webhookUrl ? (
-          <PortalUrl
-            uri={report.webhookUrl}
-            testId="webhook-url"
-            labels={{ copy: 'webhook.copy', copied: 'webhook.copied' }}
-          />
-        ) : (
-          <Typography textColor="danger600">{t('redirectUri.unknown')}</Typography>
-        )}
+        <PortalUrl
+          uri={report.webhookUrl}
+          testId="webhook-url"
+          labels={{ copy: 'webhook.copy', copied: 'webhook.copied' }}
+        />
       </Section>
 
       <Section title={t('tokens.title')}>
