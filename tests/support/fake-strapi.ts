@@ -142,6 +142,35 @@ export class FakeQuery {
   }
 }
 
+/**
+ * The few knex statements the plugin sends straight to a table (services/identity-table.ts):
+ * `select('*')` with `orWhere` equalities, and `where(id).update(values)`. Column names are the
+ * attribute names here (see FakeDb.metadata), so these see the rows FakeQuery sees.
+ */
+export class FakeTable {
+  constructor(private readonly query: FakeQuery) {}
+
+  select(): PromiseLike<Row[]> & { orWhere: (column: string, value: unknown) => unknown } {
+    const branches: Where[] = [];
+    const statement = {
+      orWhere: (column: string, value: unknown) => {
+        branches.push({ [column]: value });
+        return statement;
+      },
+      then: <T>(resolve: (rows: Row[]) => T, reject?: (error: unknown) => T) =>
+        this.query.findMany({ where: { $or: branches } }).then(resolve, reject),
+    };
+    return statement;
+  }
+
+  where(column: string, value: unknown) {
+    return {
+      update: (values: Record<string, unknown>) =>
+        this.query.updateMany({ where: { [column]: value }, data: values }),
+    };
+  }
+}
+
 /** An in-memory database: one table per uid, one stable query object per table (so it can be spied on). */
 export class FakeDb {
   private readonly tables = new Map<string, Row[]>();
@@ -271,6 +300,15 @@ export const createFakeStrapi = (options: FakeStrapiOptions = {}): FakeStrapi =>
     },
     db: {
       query: (uid: string) => db.query(uid),
+      // Column names are the attribute names: the statements of FakeTable see FakeQuery's rows.
+      metadata: {
+        get: (uid: string) => ({
+          tableName: uid,
+          attributes: new Proxy({}, { get: (_, name) => ({ type: '', columnName: name }) }),
+          columnToAttribute: new Proxy({}, { get: (_, name) => name }),
+        }),
+      },
+      getConnection: (uid: string) => new FakeTable(db.query(uid)),
       transaction: <T>(work: () => Promise<T>) => db.transaction(work),
       // The driver name is all the plugin reads of the connection outside MySQL.
       connection: { client: { config: { client: 'sqlite' } } },

@@ -5,6 +5,7 @@ import { IDENTITY_UID, PLUGIN_ID, PROVIDER, USER_UID } from '../constants';
 import type { TikTokPerson, TikTokUser } from '../lib/tiktok/types';
 import { MESSAGES } from '../messages';
 import type { StrapiUser } from './accounts';
+import { identityTable } from './identity-table';
 
 // Each attempt ends in a created user, the winner's user, a removed stale claim or a username
 // taken meanwhile (the next name is tried), so a few suffice.
@@ -82,6 +83,15 @@ const personColumns = ({ profile, scopes }: TikTokPerson): Partial<IdentityRow> 
   return columns;
 };
 
+/** The columns of `next` whose values differ from the row's: a returning person's profile rarely changes. */
+const changedColumns = (row: IdentityRow, next: Partial<IdentityRow>): Partial<IdentityRow> =>
+  Object.fromEntries(
+    Object.entries(next).filter(
+      ([column, value]) =>
+        JSON.stringify(row[column as keyof IdentityRow] ?? null) !== JSON.stringify(value ?? null)
+    )
+  );
+
 /**
  * A row found by pseudo-email alone is this person's only if it names no other person: the
  * pseudo-email is lower-cased, TikTok's ids are not.
@@ -99,22 +109,18 @@ const namesNoOther = (row: IdentityRow, profile: TikTokUser): boolean =>
 const identities = ({ strapi }: { strapi: Core.Strapi }) => {
   const rows = () => strapi.db.query(IDENTITY_UID);
   const users = () => strapi.db.query(USER_UID);
+  const table = identityTable(strapi);
 
   /** The row keyed by the person's open_id, else by their union_id: one read. */
   const findByIds = async (profile: TikTokUser): Promise<IdentityRow | null> => {
-    const keys = [
-      ['openId', text(profile.open_id)],
-      ['unionId', text(profile.union_id)],
-    ].filter((key): key is [string, string] => key[1] !== null);
-    if (keys.length === 0) return null;
-    const found = (await rows().findMany({
-      where: { $or: keys.map(([column, value]) => ({ [column]: value })) },
-    })) as IdentityRow[];
-    for (const [column, value] of keys) {
-      const row = found.find((candidate) => candidate[column as keyof IdentityRow] === value);
-      if (row) return row;
-    }
-    return null;
+    const openId = text(profile.open_id) ?? undefined;
+    const unionId = text(profile.union_id) ?? undefined;
+    const found = await table.findByIds({ openId, unionId });
+    return (
+      found.find((row) => openId !== undefined && row.openId === openId) ??
+      found.find((row) => unionId !== undefined && row.unionId === unionId) ??
+      null
+    );
   };
 
   /** The person's row: by TikTok's ids, else (a row written before it had ids) by pseudo-email. */
@@ -278,16 +284,16 @@ const identities = ({ strapi }: { strapi: Core.Strapi }) => {
       // More columns of the same row (a sign-in's sealed tokens), written by the same UPDATE.
       extra: Partial<IdentityRow> = {}
     ): Promise<IdentityRow> {
-      const data = {
-        ...personColumns(person),
+      const data: Partial<IdentityRow> = {
+        ...changedColumns(row, personColumns(person)),
         ...extra,
         ...(signedIn ? { lastSignInAt: new Date() } : {}),
         // TikTok answered for this person just now: they authorized the app again.
         ...(row.disconnectedAt ? { disconnectedAt: null, disconnectReason: null } : {}),
       };
+      if (Object.keys(data).length === 0) return row;
       try {
-        // One UPDATE: `update` would read the row before and after, on every sign-in.
-        await rows().updateMany({ where: { id: row.id }, data });
+        await table.update(row.id, data);
         return { ...row, ...data };
       } catch (error) {
         strapi.log.warn(

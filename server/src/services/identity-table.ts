@@ -1,0 +1,78 @@
+import type { Core } from '@strapi/strapi';
+import { IDENTITY_UID } from '../constants';
+import type { IdentityRow } from './identities';
+
+interface ColumnMeta {
+  type: string;
+  columnName?: string;
+}
+
+interface TableMeta {
+  tableName: string;
+  attributes: Record<string, ColumnMeta>;
+  columnToAttribute: Record<string, string>;
+}
+
+/** A value as Strapi's query API returns it for an attribute of `type`. */
+const fromColumn = (type: string, value: unknown): unknown => {
+  if (value === null || value === undefined) return null;
+  if (type === 'json') return typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
+  if (type === 'datetime') {
+    const date = value instanceof Date ? value : new Date(value as string | number);
+    return Number.isNaN(date.getTime()) ? null : date.toISOString();
+  }
+  return value;
+};
+
+/** A value as Strapi's query API writes it for an attribute of `type`. */
+const toColumn = (type: string, value: unknown): unknown =>
+  type === 'json' && value !== null && value !== undefined ? JSON.stringify(value) : value;
+
+/**
+ * The identity table through Strapi's own knex connection, for the read and the write that every
+ * returning sign-in makes. Strapi's query API spends more CPU preparing and converting such a
+ * statement than the database spends running it (measured on SQLite: a read by id 0.39 ms against
+ * 1.34 ms, an UPDATE 0.95 ms against 1.30 ms), so these two go straight to knex; rows go in and
+ * come out exactly as the query API writes and returns them, so every other path keeps using it.
+ */
+export const identityTable = (strapi: Core.Strapi) => {
+  // Strapi's metadata is complete once the database is up, and fixed for the process's lifetime.
+  let meta: TableMeta | undefined;
+  const table = (): TableMeta => {
+    meta ??= strapi.db.metadata.get(IDENTITY_UID) as unknown as TableMeta;
+    return meta;
+  };
+  const query = () => strapi.db.getConnection(table().tableName);
+  const column = (attribute: string) => table().attributes[attribute]?.columnName ?? attribute;
+
+  const fromRow = (row: Record<string, unknown>): IdentityRow => {
+    const { attributes, columnToAttribute } = table();
+    const record: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(row)) {
+      const attribute = columnToAttribute[name];
+      if (attribute) record[attribute] = fromColumn(attributes[attribute].type, value);
+    }
+    return record as unknown as IdentityRow;
+  };
+
+  return {
+    /** The rows whose `openId` or `unionId` is one of these values: one indexed statement. */
+    async findByIds(ids: { openId?: string; unionId?: string }): Promise<IdentityRow[]> {
+      const keys = Object.entries(ids).filter(([, value]) => value !== undefined);
+      if (keys.length === 0) return [];
+      const statement = query().select('*');
+      for (const [attribute, value] of keys) void statement.orWhere(column(attribute), value);
+      return ((await statement) as Record<string, unknown>[]).map(fromRow);
+    },
+
+    /** Writes `data` (attribute names, query-API values) onto the row `id`, `updatedAt` too. */
+    async update(id: number, data: Partial<IdentityRow>): Promise<void> {
+      const { attributes } = table();
+      const values: Record<string, unknown> = {};
+      for (const [attribute, value] of Object.entries({ ...data, updatedAt: new Date() })) {
+        values[column(attribute)] = toColumn(attributes[attribute]?.type ?? '', value);
+      }
+      await query().where(column('id'), id).update(values);
+    },
+  };
+};
