@@ -116,9 +116,10 @@ const identities = ({ strapi }: { strapi: Core.Strapi }) => {
     const openId = text(profile.open_id) ?? undefined;
     const unionId = text(profile.union_id) ?? undefined;
     const found = await table.findByIds({ openId, unionId });
+    // Unset ids never match: a row's missing id reads as null, never undefined.
     return (
-      found.find((row) => openId !== undefined && row.openId === openId) ??
-      found.find((row) => unionId !== undefined && row.unionId === unionId) ??
+      found.find((row) => row.openId === openId) ??
+      found.find((row) => row.unionId === unionId) ??
       null
     );
   };

@@ -34,6 +34,10 @@ const toColumn = (type: string, value: unknown): unknown =>
  * statement than the database spends running it (measured on SQLite: a read by id 0.39 ms against
  * 1.34 ms, an UPDATE 0.95 ms against 1.30 ms), so these two go straight to knex; rows go in and
  * come out exactly as the query API writes and returns them, so every other path keeps using it.
+ * The conversions mirror Strapi's own field classes, which it does not export. These statements
+ * do not join a `strapi.db.transaction` (the query API does): they are only for the sign-in's
+ * read and write, which run outside any, and on SQLite's one connection one inside would wait for
+ * its own transaction.
  */
 export const identityTable = (strapi: Core.Strapi) => {
   // Strapi's metadata is complete once the database is up, and fixed for the process's lifetime.
