@@ -142,6 +142,10 @@ export class FakeQuery {
   }
 }
 
+type FakeSelect = PromiseLike<Row[]> & {
+  orWhere: (column: string, value: unknown) => FakeSelect;
+};
+
 /**
  * The few knex statements the plugin sends straight to a table (services/identity-table.ts):
  * `select('*')` with `orWhere` equalities, and `where(id).update(values)`. Column names are the
@@ -150,15 +154,15 @@ export class FakeQuery {
 export class FakeTable {
   constructor(private readonly query: FakeQuery) {}
 
-  select(): PromiseLike<Row[]> & { orWhere: (column: string, value: unknown) => unknown } {
+  select(): FakeSelect {
     const branches: Where[] = [];
-    const statement = {
-      orWhere: (column: string, value: unknown) => {
+    const statement: FakeSelect = {
+      orWhere: (column, value) => {
         branches.push({ [column]: value });
         return statement;
       },
-      then: <T>(resolve: (rows: Row[]) => T, reject?: (error: unknown) => T) =>
-        this.query.findMany({ where: { $or: branches } }).then(resolve, reject),
+      then: (onFulfilled, onRejected) =>
+        this.query.findMany({ where: { $or: branches } }).then(onFulfilled, onRejected),
     };
     return statement;
   }
