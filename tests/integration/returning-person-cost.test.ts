@@ -1,4 +1,4 @@
-import { EMAIL_INDEX, USER_UID } from '../../server/src/constants';
+import { EMAIL_INDEX, IDENTITY_UID, USER_UID } from '../../server/src/constants';
 import { startTestApp, type TestApp, route } from './harness';
 
 const CONNECT = route('connect');
@@ -34,7 +34,7 @@ const queriesDuring = async (action: () => Promise<void>): Promise<string[]> => 
 };
 
 describe('what a returning person costs the database', () => {
-  it('is a read of its identity, one of its user and the identity kept current: no settings read', async () => {
+  it('is its identity kept current and read, then its user: no settings read', async () => {
     const token = app.emulator.issueAccessToken('alice');
     expect((await connect(token)).status).toBe(200);
 
@@ -44,10 +44,47 @@ describe('what a returning person costs the database', () => {
       expect(response.body.user).toMatchObject({ username: 'Alice Example' });
     });
 
-    expect(sql).toHaveLength(3);
-    expect(sql[0]).toMatch(/^select .* from [`"]tiktok_auth_identities[`"] .*open_id/i);
-    expect(sql[1]).toMatch(/^select .* from [`"]up_users[`"] .* where .*[`"]id[`"] = /i);
-    expect(sql[2]).toMatch(/^update [`"]tiktok_auth_identities[`"] set .*last_sign_in_at/i);
+    const identityUpdate = /^update [`"]tiktok_auth_identities[`"] set .*last_sign_in_at/i;
+    const userRead = /^select .* from [`"]up_users[`"] .* where .*[`"]id[`"] = /i;
+    if (app.strapi.db.dialect.useReturning()) {
+      // PostgreSQL, SQLite: one UPDATE … RETURNING is the identity's read and write.
+      expect(sql).toHaveLength(2);
+      expect(sql[0]).toMatch(identityUpdate);
+      expect(sql[0]).toMatch(/returning/i);
+      expect(sql[1]).toMatch(userRead);
+    } else {
+      expect(sql).toHaveLength(3);
+      expect(sql[0]).toMatch(/^select .* from [`"]tiktok_auth_identities[`"] .*open_id/i);
+      expect(sql[1]).toMatch(userRead);
+      expect(sql[2]).toMatch(identityUpdate);
+    }
+  });
+
+  it("writes nothing on a blocked user's identity and lets them in again once unblocked", async () => {
+    const token = app.emulator.issueAccessToken('bob');
+    const first = await connect(token);
+    expect(first.status).toBe(200);
+    const identity = () =>
+      app.strapi.db.query(IDENTITY_UID).findOne({ where: { userId: first.body.user.id } });
+    const before = (await identity()).lastSignInAt;
+    const setBlocked = (blocked: boolean) =>
+      app.strapi.db
+        .query(USER_UID)
+        .update({ where: { id: first.body.user.id }, data: { blocked } });
+
+    await setBlocked(true);
+    const refused = await connect(token);
+    expect(refused.status).toBe(400);
+    expect(refused.body).not.toHaveProperty('jwt');
+    expect((await identity()).lastSignInAt).toBe(before);
+
+    await setBlocked(false);
+    const again = await connect(token);
+    expect(again.status).toBe(200);
+    expect(again.body.user.id).toBe(first.body.user.id);
+    expect(new Date((await identity()).lastSignInAt).getTime()).toBeGreaterThan(
+      new Date(before).getTime()
+    );
   });
   it('has an index on the users email column, on every database', async () => {
     const inspector = (

@@ -23,7 +23,8 @@ export interface StrapiUser {
 }
 
 /** The user a TikTok person signs in as, their identity, and whether this sign-in created them. */
-export type SignedInUser = ResolvedIdentity & { created: boolean };
+/** `touched`: this sign-in's `lastSignInAt` is written already (identities.touchReturning). */
+export type SignedInUser = ResolvedIdentity & { created: boolean; touched?: true };
 
 /** What `link` did: `linked` is false when the person already was this user's identity. */
 export interface LinkOutcome {
@@ -172,6 +173,8 @@ const accounts = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async findOrCreate(person: TikTokPerson): Promise<SignedInUser> {
       const email = this.pseudoEmail(person.profile);
+      const touched = await identities().touchReturning(person);
+      if (touched) return { ...touched, created: false, touched: true };
       const known = await identities().resolve(person, email);
       if (known) return { ...known, created: false };
       return create(email, person);

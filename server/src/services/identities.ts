@@ -170,6 +170,20 @@ const identities = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
+     * A returning person's sign-in in the fewest statements: their row, found by open_id and
+     * given its `lastSignInAt` by the same statement, and its user. Null sends the caller the
+     * general way (`resolve`, then `refresh`), which covers all this leaves out: MySQL/MariaDB,
+     * a person without open_id, a row found by union_id or pseudo-email, a deleted or blocked
+     * user.
+     */
+    async touchReturning(person: TikTokPerson): Promise<ResolvedIdentity | null> {
+      const openId = text(person.profile.open_id);
+      const identity = openId ? await table.touchSignIn(openId) : null;
+      const user = identity && (await userOf(identity));
+      return user ? { identity, user } : null;
+    },
+
+    /**
      * The user this person signs in as, or null for a new person. Resolves the identity first
      * (open_id, then union_id), then the pseudo-email: a row from before the ids were kept, or a
      * user of the original plugin with no row, which gets one here (`origin: 'signup'`).

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { IDENTITY_UID } from '../constants';
+import { IDENTITY_UID, USER_UID } from '../constants';
 import type { IdentityRow } from './identities';
 
 interface ColumnMeta {
@@ -59,6 +59,16 @@ export const identityTable = (strapi: Core.Strapi) => {
     return record as unknown as IdentityRow;
   };
 
+  /** `data` as the columns and values of an UPDATE, `updatedAt` included. */
+  const columns = (data: Partial<IdentityRow>): Record<string, unknown> => {
+    const { attributes } = table();
+    const values: Record<string, unknown> = {};
+    for (const [attribute, value] of Object.entries({ ...data, updatedAt: new Date() })) {
+      values[column(attribute)] = toColumn(attributes[attribute]?.type ?? '', value);
+    }
+    return values;
+  };
+
   return {
     /** The rows whose `openId` or `unionId` is one of these values: one indexed statement. */
     async findByIds(ids: { openId?: string; unionId?: string }): Promise<IdentityRow[]> {
@@ -71,12 +81,35 @@ export const identityTable = (strapi: Core.Strapi) => {
 
     /** Writes `data` (attribute names, query-API values) onto the row `id`, `updatedAt` too. */
     async update(id: number, data: Partial<IdentityRow>): Promise<void> {
-      const { attributes } = table();
-      const values: Record<string, unknown> = {};
-      for (const [attribute, value] of Object.entries({ ...data, updatedAt: new Date() })) {
-        values[column(attribute)] = toColumn(attributes[attribute]?.type ?? '', value);
-      }
-      await query().where(column('id'), id).update(values);
+      await query().where(column('id'), id).update(columns(data));
+    },
+
+    /**
+     * A returning sign-in's read and write as one statement, where the database hands back the
+     * rows it updated (PostgreSQL, SQLite): `lastSignInAt` written on the row of `openId` whose
+     * user exists and is not blocked, and that row. Null when there is no such row, and always on
+     * MySQL/MariaDB (no UPDATE … RETURNING): the caller then reads and writes in two steps.
+     */
+    async touchSignIn(openId: string): Promise<IdentityRow | null> {
+      if (!strapi.db.dialect.useReturning()) return null;
+      const identities = table().tableName;
+      const users = strapi.db.metadata.get(USER_UID) as unknown as TableMeta;
+      const usable = strapi.db
+        .getConnection(users.tableName)
+        .select(1)
+        .whereRaw('?? = ??', [
+          `${users.tableName}.${users.attributes.id?.columnName ?? 'id'}`,
+          `${identities}.${column('userId')}`,
+        ])
+        // Literals, not bindings: SQLite's driver binds no booleans.
+        .whereRaw('coalesce(??, false) = false', [
+          users.attributes.blocked?.columnName ?? 'blocked',
+        ]);
+      const rows = (await query()
+        .where(column('openId'), openId)
+        .whereExists(usable)
+        .update(columns({ lastSignInAt: new Date() }), '*')) as Record<string, unknown>[];
+      return rows.length === 1 ? fromRow(rows[0]) : null;
     },
   };
 };

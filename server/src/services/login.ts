@@ -51,13 +51,13 @@ const login = ({ strapi }: { strapi: Core.Strapi }) => {
     const { person: seen, grant } = await person(credentials);
     const accounts = getService(strapi, 'accounts');
     const identities = getService(strapi, 'identities');
-    const { user, identity, created } = await accounts.findOrCreate(seen);
+    const { user, identity, created, touched } = await accounts.findOrCreate(seen);
     if (user.blocked) throw new errors.ApplicationError(MESSAGES.blocked);
 
     const current = await identities.refresh(
       identity,
       seen,
-      true,
+      !touched,
       getService(strapi, 'tokens').columnsFor(identity, grant)
     );
     const synced = await accounts.syncProfile(user, seen.profile);
