@@ -8,7 +8,7 @@ import type { TikTokPerson, TikTokUser } from '../lib/tiktok/types';
 import { PROFILE_FIELDS, type ProfileField } from '../config/settings';
 import { MESSAGES } from '../messages';
 import { getService } from './get-service';
-import type { IdentityRow, ResolvedIdentity } from './identities';
+import type { IdentityRow, SignedInUser } from './identities';
 
 /** A users-permissions user row as the database query API returns it. */
 export interface StrapiUser {
@@ -21,10 +21,6 @@ export interface StrapiUser {
   blocked: boolean | null;
   [attribute: string]: unknown;
 }
-
-/** The user a TikTok person signs in as, their identity, and whether this sign-in created them. */
-/** `touched`: this sign-in's `lastSignInAt` is written already (identities.touchReturning). */
-export type SignedInUser = ResolvedIdentity & { created: boolean; touched?: true };
 
 /** What `link` did: `linked` is false when the person already was this user's identity. */
 export interface LinkOutcome {

@@ -49,6 +49,12 @@ export interface ResolvedIdentity {
   user: StrapiUser;
 }
 
+/** A sign-in's identity and user; `touched`: the sign-in's `lastSignInAt` is written already. */
+export interface SignedInUser extends ResolvedIdentity {
+  created: boolean;
+  touched?: boolean;
+}
+
 const text = (value: unknown): string | null =>
   typeof value === 'string' && value !== '' ? value : null;
 
@@ -111,25 +117,22 @@ const identities = ({ strapi }: { strapi: Core.Strapi }) => {
   const users = () => strapi.db.query(USER_UID);
   const table = identityTable(strapi);
 
-  /** The row keyed by the person's open_id, else by their union_id: one read. */
-  const findByIds = async (profile: TikTokUser): Promise<IdentityRow | null> => {
+  /**
+   * The person's row, in one read: keyed by their open_id, else by their union_id, else (a row
+   * written before it had ids) by pseudo-email.
+   */
+  const findRow = async (profile: TikTokUser, email: string): Promise<IdentityRow | null> => {
     const openId = text(profile.open_id) ?? undefined;
     const unionId = text(profile.union_id) ?? undefined;
-    const found = await table.findByIds({ openId, unionId });
-    // Unset ids never match: a row's missing id reads as null, never undefined.
+    const found = await table.findByKeys({ openId, unionId, pseudoEmail: email });
+    // Unset ids never match: a row's missing id reads as null, never undefined. Rows that match
+    // neither id matched by pseudo-email, compared by the database's own collation.
     return (
       found.find((row) => row.openId === openId) ??
       found.find((row) => row.unionId === unionId) ??
+      found.find((row) => namesNoOther(row, profile)) ??
       null
     );
-  };
-
-  /** The person's row: by TikTok's ids, else (a row written before it had ids) by pseudo-email. */
-  const findRow = async (profile: TikTokUser, email: string): Promise<IdentityRow | null> => {
-    const byIds = await findByIds(profile);
-    if (byIds) return byIds;
-    const byEmail = (await rows().findOne({ where: { pseudoEmail: email } })) as IdentityRow | null;
-    return byEmail && namesNoOther(byEmail, profile) ? byEmail : null;
   };
 
   const userOf = async (row: IdentityRow): Promise<StrapiUser | null> =>
@@ -226,28 +229,28 @@ const identities = ({ strapi }: { strapi: Core.Strapi }) => {
       person: TikTokPerson,
       usernames: AsyncIterator<string>,
       insertUser: (username: string) => Promise<StrapiUser>
-    ): Promise<ResolvedIdentity & { created: boolean }> {
+    ): Promise<SignedInUser> {
       let lastError: unknown;
       let name = await usernames.next();
       for (let attempt = 0; attempt < CLAIM_ATTEMPTS && !name.done; attempt += 1) {
         const username = name.value;
         try {
           return await strapi.db.transaction(async () => {
+            const now = new Date();
             const claim = (await rows().create({
               data: {
                 pseudoEmail: email,
                 username,
                 origin: 'signup',
-                linkedAt: new Date(),
+                linkedAt: now,
+                lastSignInAt: now,
                 ...personColumns(person),
               },
             })) as IdentityRow;
             const user = await insertUser(username);
-            const identity = (await rows().update({
-              where: { id: claim.id },
-              data: { userId: user.id },
-            })) as IdentityRow;
-            return { identity, user, created: true };
+            // One statement: the query API's update would read the row before and after.
+            await rows().updateMany({ where: { id: claim.id }, data: { userId: user.id } });
+            return { identity: { ...claim, userId: user.id }, user, created: true, touched: true };
           });
         } catch (error) {
           // Usually a unique index (or, on MySQL, a deadlock it resolved): someone holds the claim.

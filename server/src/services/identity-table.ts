@@ -70,12 +70,15 @@ export const identityTable = (strapi: Core.Strapi) => {
   };
 
   return {
-    /** The rows whose `openId` or `unionId` is one of these values: one indexed statement. */
-    async findByIds(ids: { openId?: string; unionId?: string }): Promise<IdentityRow[]> {
-      const keys = Object.entries(ids).filter(([, value]) => value !== undefined);
-      if (keys.length === 0) return [];
+    /** The rows whose `openId`, `unionId` or `pseudoEmail` is the one given: one indexed statement. */
+    async findByKeys(keys: {
+      openId?: string;
+      unionId?: string;
+      pseudoEmail: string;
+    }): Promise<IdentityRow[]> {
+      const given = Object.entries(keys).filter(([, value]) => value !== undefined);
       const statement = query().select('*');
-      for (const [attribute, value] of keys) void statement.orWhere(column(attribute), value);
+      for (const [attribute, value] of given) void statement.orWhere(column(attribute), value);
       return ((await statement) as Record<string, unknown>[]).map(fromRow);
     },
 
