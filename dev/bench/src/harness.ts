@@ -111,7 +111,7 @@ export const connectRequest = (token: string) => ({
   headers: jsonHeaders(),
   body: JSON.stringify({ access_token: token }),
 });
-const bearer = (jwt: string) => ({ headers: { authorization: `Bearer ${jwt}` } });
+export const bearer = (jwt: string) => ({ headers: { authorization: `Bearer ${jwt}` } });
 
 export const spec = (
   url: string,

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { writeChart } from './chart';
 import {
   ALL_SCENARIOS,
+  bearer,
   CONCURRENCY,
   emulator,
   expectStatus,
@@ -61,6 +62,8 @@ interface Sequential {
 
 interface Latency {
   rttMs: number;
+  /** No TikTok call: what any authenticated route costs one at a time on this machine. */
+  usersMe: Sequential;
   connect: Sequential;
   callback: Sequential;
   token: Sequential | null;
@@ -120,6 +123,12 @@ const latency = async (strapi: StrapiProcess, proxy: LatencyProxy): Promise<Late
   const hasTokenRoute = probe.status !== 404 && probe.status !== 405;
 
   const connect = async () => void (await signIn(strapi.url, token));
+  const jwt = await signIn(strapi.url, token);
+  const usersMe = async () => {
+    const response = await fetch(`${strapi.url}/api/users/me`, bearer(jwt));
+    await expectStatus(response, 200, 'GET /api/users/me');
+    await response.arrayBuffer();
+  };
   const callback = async () => {
     const code = emulator.issueCode(personId, SCOPES, CALLBACK_URL);
     const query = new URLSearchParams({ code, scopes: SCOPES.join(','), state: 'bench' });
@@ -143,11 +152,11 @@ const latency = async (strapi: StrapiProcess, proxy: LatencyProxy): Promise<Late
   };
 
   const p50s = async (pauseMs: number) => ({
+    usersMe: await sequentialP50(SCALE.sequential, usersMe, pauseMs),
     connect: await sequentialP50(SCALE.sequential, connect, pauseMs),
     callback: await sequentialP50(SCALE.sequential, callback, pauseMs),
     token: hasTokenRoute ? await sequentialP50(SCALE.sequential, exchange, pauseMs) : null,
   });
-  await connect();
   // The same calls with TikTok next door, back to back and then each after as long idle as a
   // round trip: a process that sleeps meanwhile wakes up slower (caches, scheduling), and that
   // part of the figure is the machine's, not the network's.
@@ -160,7 +169,7 @@ const latency = async (strapi: StrapiProcess, proxy: LatencyProxy): Promise<Late
     const connectionsBefore = proxy.connections;
     const callsBefore = tiktokCalls();
     const remote = await p50s(0);
-    const figures = (route: 'connect' | 'callback' | 'token', trips: number): Sequential => ({
+    const figures = (route: 'usersMe' | 'connect' | 'callback' | 'token', trips: number): Sequential => ({
       p50Ms: remote[route]!,
       overFloorMs: remote[route]! - trips * RTT_MS,
       rtt0Ms: backToBack[route]!,
@@ -168,6 +177,7 @@ const latency = async (strapi: StrapiProcess, proxy: LatencyProxy): Promise<Late
     });
     return {
       rttMs: RTT_MS,
+      usersMe: figures('usersMe', 0),
       connect: figures('connect', 1),
       callback: figures('callback', 1),
       token: hasTokenRoute ? figures('token', 2) : null,
@@ -250,12 +260,13 @@ const throughputRows = (mode: string, t: Throughput): string => {
 const latencyRows = (l: Latency): string => {
   const row = (label: string, value: Sequential | null) =>
     value
-      ? `  ${label.padEnd(30)} p50 ${fixed(value.p50Ms).padStart(6)} ms   over floor ` +
+      ? `  ${label.padEnd(31)} p50 ${fixed(value.p50Ms).padStart(6)} ms   over floor ` +
         `${fixed(value.overFloorMs).padStart(5)} ms   (RTT 0: ${fixed(value.rtt0Ms)} ms, ` +
         `${fixed(value.rtt0AfterIdleMs)} ms after ${l.rttMs} ms idle)`
-      : `  ${label.padEnd(30)} n/a (no /token route on this build)`;
+      : `  ${label.padEnd(31)} n/a (no /token route on this build)`;
   return [
     `RTT ${l.rttMs} ms, sequential, median of ${REPETITIONS} p50s`,
+    row('GET /api/users/me (floor 0 RTT)', l.usersMe),
     row('POST /connect (floor 1 RTT)', l.connect),
     row('GET /callback (floor 1 RTT)', l.callback),
     row('POST /token (floor 2 RTT)', l.token),
