@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import Database from 'better-sqlite3';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeChart } from './chart';
@@ -69,7 +70,31 @@ interface Latency {
   token: Sequential | null;
   tlsConnections: number;
   tiktokCalls: number;
+  /** One SQLite write, as the playground's database makes it (rollback journal), on its disk. */
+  sqliteWriteMs: number;
 }
+
+/**
+ * What one write costs the playground's SQLite file on this disk: with SQLite's default rollback
+ * journal, every committed write waits for the disk to sync, and better-sqlite3 waits on the
+ * event loop. A sign-in makes two (its budget, its identity's last sign-in).
+ */
+const sqliteWriteMs = (): number => {
+  const db = new Database(path.join(workDir, 'write-probe.db'));
+  try {
+    db.exec('create table probe (id integer primary key, n integer)');
+    db.prepare('insert into probe values (1, 0)').run();
+    const write = db.prepare('update probe set n = n + 1 where id = 1');
+    const times = Array.from({ length: SCALE.sequential }, () => {
+      const start = performance.now();
+      write.run();
+      return performance.now() - start;
+    });
+    return median(times);
+  } finally {
+    db.close();
+  }
+};
 
 /** Returning people on /connect against users/me with their JWTs, then first sign-ins. */
 const throughput = async (strapi: StrapiProcess): Promise<Throughput> => {
@@ -169,7 +194,10 @@ const latency = async (strapi: StrapiProcess, proxy: LatencyProxy): Promise<Late
     const connectionsBefore = proxy.connections;
     const callsBefore = tiktokCalls();
     const remote = await p50s(0);
-    const figures = (route: 'usersMe' | 'connect' | 'callback' | 'token', trips: number): Sequential => ({
+    const figures = (
+      route: 'usersMe' | 'connect' | 'callback' | 'token',
+      trips: number
+    ): Sequential => ({
       p50Ms: remote[route]!,
       overFloorMs: remote[route]! - trips * RTT_MS,
       rtt0Ms: backToBack[route]!,
@@ -183,6 +211,7 @@ const latency = async (strapi: StrapiProcess, proxy: LatencyProxy): Promise<Late
       token: hasTokenRoute ? figures('token', 2) : null,
       tlsConnections: proxy.connections - connectionsBefore,
       tiktokCalls: tiktokCalls() - callsBefore,
+      sqliteWriteMs: sqliteWriteMs(),
     };
   } finally {
     proxy.rttMs = 0;
@@ -271,6 +300,8 @@ const latencyRows = (l: Latency): string => {
     row('GET /callback (floor 1 RTT)', l.callback),
     row('POST /token (floor 2 RTT)', l.token),
     `  TLS connections opened: ${l.tlsConnections} for ${l.tiktokCalls} TikTok calls`,
+    `  One SQLite write on this disk (rollback journal, synced): ${fixed(l.sqliteWriteMs, 2)} ms; ` +
+      '/connect and /token make 2, /callback 1',
   ].join('\n');
 };
 
