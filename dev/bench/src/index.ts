@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import Database from 'better-sqlite3';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
 import { writeChart } from './chart';
 import {
   ALL_SCENARIOS,
@@ -76,8 +76,8 @@ interface Latency {
 
 /**
  * What one write costs the playground's SQLite file on this disk: with SQLite's default rollback
- * journal, every committed write waits for the disk to sync, and better-sqlite3 waits on the
- * event loop. A sign-in makes two (its budget, its identity's last sign-in).
+ * journal, every committed write waits for the disk to sync, and better-sqlite3 blocks the event
+ * loop meanwhile. A sign-in makes one (its last sign-in time), one more with the database budget.
  */
 const sqliteWriteMs = (): number => {
   const db = new Database(path.join(workDir, 'write-probe.db'));
@@ -301,7 +301,7 @@ const latencyRows = (l: Latency): string => {
     row('POST /token (floor 2 RTT)', l.token),
     `  TLS connections opened: ${l.tlsConnections} for ${l.tiktokCalls} TikTok calls`,
     `  One SQLite write on this disk (rollback journal, synced): ${fixed(l.sqliteWriteMs, 2)} ms; ` +
-      '/connect and /token make 2, /callback 1',
+      'with the budget off, /connect and /token make 1 (the last sign-in), /callback none',
   ].join('\n');
 };
 
