@@ -111,6 +111,8 @@ export const connectRequest = (token: string) => ({
   headers: jsonHeaders(),
   body: JSON.stringify({ access_token: token }),
 });
+// High enough never to refuse the load generator (one client), low enough for the schema's limit.
+export const BUDGET = { TIKTOK_RATE_LIMIT_MAX: '100000', TIKTOK_RATE_LIMIT_WINDOW_MS: '60000' };
 export const bearer = (jwt: string) => ({ headers: { authorization: `Bearer ${jwt}` } });
 
 export const spec = (
