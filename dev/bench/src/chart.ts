@@ -28,7 +28,7 @@ const escapeXml = (text: string) => text.replace(/[&<>"]/g, (char) => `&#${char.
 const count = (n: number) => n.toLocaleString('en-US');
 
 const sections = (figures: ChartFigures): Section[] => {
-  const { sqlite, postgres: pg, memory } = figures;
+  const { sqlite, sqliteWal, postgres: pg, memory } = figures;
   const cpu = 'ms of Strapi CPU per request';
   const list: Section[] = [];
   if (pg.users?.length) {
@@ -46,6 +46,7 @@ const sections = (figures: ChartFigures): Section[] => {
   }
   const first = [
     ...(sqlite ? [['SQLite', sqlite] as const] : []),
+    ...(sqliteWal ? [['SQLite WAL', sqliteWal] as const] : []),
     ...(pg.first ? [['PostgreSQL', pg.first] as const] : []),
   ];
   if (first.length > 0) {
@@ -146,6 +147,8 @@ const svg = (list: readonly Section[], caption: string): string => {
 
 export interface ChartFigures {
   sqlite?: Throughput;
+  /** The same app with its SQLite file in WAL mode. */
+  sqliteWal?: Throughput;
   postgres: PostgresFigures;
   memory?: Memory;
 }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,6 +10,7 @@ import {
   ALL_SCENARIOS,
   bearer,
   BUDGET,
+  certificate,
   CONCURRENCY,
   emulator,
   expectStatus,
@@ -71,18 +73,30 @@ interface Latency {
   token: Sequential | null;
   tlsConnections: number;
   tiktokCalls: number;
-  /** One SQLite write, as the playground's database makes it (rollback journal), on its disk. */
+  /**
+   * One user-info call from the bench to the emulator through the proxy, as Strapi makes it:
+   * the round trip with TikTok's own answering time, which the nominal RTT leaves out.
+   */
+  tiktokTrip: Sequential;
+  /** The SQLite journal of the process measured: the default, or WAL. */
+  wal: boolean;
+  /** One SQLite write on this disk, in that journal mode. */
   sqliteWriteMs: number;
 }
 
 /**
- * What one write costs the playground's SQLite file on this disk: with SQLite's default rollback
- * journal, every committed write waits for the disk to sync, and better-sqlite3 blocks the event
- * loop meanwhile. A sign-in makes two: its budget count and its last sign-in time.
+ * What one write costs a SQLite file on this disk. With SQLite's default rollback journal every
+ * committed write waits for the disk to sync, and better-sqlite3 blocks the event loop meanwhile;
+ * in WAL mode with `synchronous = NORMAL` (the playground's `DATABASE_SQLITE_WAL`) it does not.
+ * A returning sign-in makes two: its budget count and its last sign-in time.
  */
-const sqliteWriteMs = (): number => {
-  const db = new Database(path.join(workDir, 'write-probe.db'));
+const sqliteWriteMs = (wal: boolean): number => {
+  const db = new Database(path.join(workDir, `write-probe-${wal ? 'wal' : 'rollback'}.db`));
   try {
+    if (wal) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+    }
     db.exec('create table probe (id integer primary key, n integer)');
     db.prepare('insert into probe values (1, 0)').run();
     const write = db.prepare('update probe set n = n + 1 where id = 1');
@@ -137,8 +151,35 @@ const sequentialP50 = async (
 
 const hexSha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
-/** One person, one request at a time, with TikTok RTT_MS away: each route against its floor. */
-const latency = async (strapi: StrapiProcess, proxy: LatencyProxy): Promise<Latency> => {
+// Keep-alive and the throwaway certificate, as Strapi's own client to TikTok has them.
+const tiktokAgent = new https.Agent({ keepAlive: true, ca: certificate.cert });
+
+/** One GET of TikTok's user info through the proxy, body read, as /connect makes it. */
+const readUserInfo = (tiktokUrl: string, token: string) =>
+  new Promise<void>((resolve, reject) => {
+    const url = `${tiktokUrl}/v2/user/info/?fields=open_id,union_id,avatar_url,display_name`;
+    https
+      .get(
+        url,
+        { agent: tiktokAgent, headers: { authorization: `Bearer ${token}` } },
+        (response) => {
+          if (response.statusCode !== 200) reject(new Error(`user info: ${response.statusCode}`));
+          response.resume().on('end', resolve).on('error', reject);
+        }
+      )
+      .on('error', reject);
+  });
+
+/**
+ * One person, one request at a time, with TikTok RTT_MS away (`tiktokUrl`, through `proxy`):
+ * each route against its floor, and TikTok's own round trip measured on its own.
+ */
+const latency = async (
+  strapi: StrapiProcess,
+  proxy: LatencyProxy,
+  tiktokUrl: string,
+  wal: boolean
+): Promise<Latency> => {
   const personId = mintPerson();
   const token = emulator.issueAccessToken(personId, SCOPES);
   const probe = await fetch(`${strapi.url}${PREFIX}/token`, {
@@ -177,6 +218,8 @@ const latency = async (strapi: StrapiProcess, proxy: LatencyProxy): Promise<Late
     await expectStatus(response, 200, 'POST /token');
   };
 
+  const tiktokTrip = () => readUserInfo(tiktokUrl, token);
+
   const p50s = async (pauseMs: number) => ({
     usersMe: await sequentialP50(SCALE.sequential, usersMe, pauseMs),
     connect: await sequentialP50(SCALE.sequential, connect, pauseMs),
@@ -188,6 +231,9 @@ const latency = async (strapi: StrapiProcess, proxy: LatencyProxy): Promise<Late
   // part of the figure is the machine's, not the network's.
   const backToBack = await p50s(0);
   const afterIdle = await p50s(RTT_MS);
+  // The bench's own calls to TikTok stay out of the counts of Strapi's below.
+  const tripAt = (pauseMs: number) => sequentialP50(SCALE.sequential, tiktokTrip, pauseMs);
+  const trip = { rtt0Ms: await tripAt(0), rtt0AfterIdleMs: await tripAt(RTT_MS) };
 
   proxy.rttMs = RTT_MS;
   try {
@@ -195,6 +241,9 @@ const latency = async (strapi: StrapiProcess, proxy: LatencyProxy): Promise<Late
     const connectionsBefore = proxy.connections;
     const callsBefore = tiktokCalls();
     const remote = await p50s(0);
+    const tlsConnections = proxy.connections - connectionsBefore;
+    const calls = tiktokCalls() - callsBefore;
+    const tripP50Ms = await tripAt(0);
     const figures = (
       route: 'usersMe' | 'connect' | 'callback' | 'token',
       trips: number
@@ -206,13 +255,15 @@ const latency = async (strapi: StrapiProcess, proxy: LatencyProxy): Promise<Late
     });
     return {
       rttMs: RTT_MS,
+      tiktokTrip: { p50Ms: tripP50Ms, overFloorMs: tripP50Ms - RTT_MS, ...trip },
       usersMe: figures('usersMe', 0),
       connect: figures('connect', 1),
       callback: figures('callback', 1),
       token: hasTokenRoute ? figures('token', 2) : null,
-      tlsConnections: proxy.connections - connectionsBefore,
-      tiktokCalls: tiktokCalls() - callsBefore,
-      sqliteWriteMs: sqliteWriteMs(),
+      tlsConnections,
+      tiktokCalls: calls,
+      wal,
+      sqliteWriteMs: sqliteWriteMs(wal),
     };
   } finally {
     proxy.rttMs = 0;
@@ -294,14 +345,18 @@ const latencyRows = (l: Latency): string => {
         `${fixed(value.overFloorMs).padStart(5)} ms   (RTT 0: ${fixed(value.rtt0Ms)} ms, ` +
         `${fixed(value.rtt0AfterIdleMs)} ms after ${l.rttMs} ms idle)`
       : `  ${label.padEnd(31)} n/a (no /token route on this build)`;
+  const journal = l.wal ? 'WAL, synchronous NORMAL' : 'rollback journal, synced';
   return [
-    `RTT ${l.rttMs} ms, sequential, median of ${REPETITIONS} p50s`,
+    `RTT ${l.rttMs} ms, sequential, median of ${REPETITIONS} p50s; SQLite, ${journal}`,
+    row('TikTok user info alone (1 RTT)', l.tiktokTrip),
     row('GET /api/users/me (floor 0 RTT)', l.usersMe),
     row('POST /connect (floor 1 RTT)', l.connect),
     row('GET /callback (floor 1 RTT)', l.callback),
     row('POST /token (floor 2 RTT)', l.token),
+    `  /connect over TikTok's measured round trip: ` +
+      `${fixed(l.connect.p50Ms - l.tiktokTrip.p50Ms)} ms (users/me alone ${fixed(l.usersMe.p50Ms)} ms)`,
     `  TLS connections opened: ${l.tlsConnections} for ${l.tiktokCalls} TikTok calls`,
-    `  One SQLite write on this disk (rollback journal, synced): ${fixed(l.sqliteWriteMs, 2)} ms; ` +
+    `  One SQLite write on this disk (${journal}): ${fixed(l.sqliteWriteMs, 2)} ms; ` +
       '/connect and /token make 2 (budget, last sign-in), /callback 1 (budget)',
   ].join('\n');
 };
@@ -314,17 +369,24 @@ const memoryRow = (m: Memory): string =>
 type Log = (message: string) => void;
 
 /** SQLite, legacy and refresh mode: throughput against users/me, and latency at RTT_MS. */
-const baselineScenario = async (fleet: Fleet, proxy: LatencyProxy, log: Log) => {
+const baselineScenario = async (fleet: Fleet, proxy: LatencyProxy, tiktokUrl: string, log: Log) => {
   log('bench: SQLite, legacy mode throughput');
   const legacy = await throughput(fleet.get('sqlite-legacy'));
   log(`${THROUGHPUT_HEADER}\n${throughputRows('legacy', legacy)}`);
   log(`bench: sequential latency at RTT ${RTT_MS} ms`);
-  const atRtt = await latency(fleet.get('sqlite-legacy'), proxy);
+  const atRtt = await latency(fleet.get('sqlite-legacy'), proxy, tiktokUrl, false);
   log(latencyRows(atRtt));
+  log('bench: SQLite in WAL mode (legacy JWTs), throughput and latency');
+  // The journal mode is the app's setting: a file left in rollback mode would measure nothing new.
+  if (!existsSync(path.join(workDir, 'wal.db-wal'))) throw new Error('sqlite-wal: no WAL file');
+  const wal = await throughput(fleet.get('sqlite-wal'));
+  log(throughputRows('WAL', wal));
+  const walLatency = await latency(fleet.get('sqlite-wal'), proxy, tiktokUrl, true);
+  log(latencyRows(walLatency));
   log('bench: SQLite, refresh mode throughput');
   const refresh = await throughput(fleet.get('sqlite-refresh'));
   log(throughputRows('refresh', refresh));
-  return { legacy, refresh, latency: atRtt };
+  return { legacy, refresh, latency: atRtt, wal, walLatency };
 };
 
 const memoryScenario = async (fleet: Fleet, log: Log) => {
@@ -344,7 +406,8 @@ const ROUGH_SEEDING_RATE = 20_000;
 const estimatedMinutes = (): number => {
   const compare = (phases: number) => phases * (SCALE.warmUp + REPETITIONS * SCALE.returning);
   const requests: Record<string, number> = {
-    baseline: 2 * (compare(2) + REPETITIONS * SCALE.newPeople),
+    // Three processes: legacy JWTs, refresh JWTs, legacy JWTs on SQLite in WAL mode.
+    baseline: 3 * (compare(2) + REPETITIONS * SCALE.newPeople),
     floor: compare(3) + 2 * SCALE.returning,
     first: compare(2) + REPETITIONS * SCALE.newPeople,
     store: compare(5),
@@ -383,7 +446,7 @@ const main = async () => {
     const legacyEnv = { ...tiktokEnv, UP_JWT_MANAGEMENT: 'legacy-support' };
     // The SQLite baseline counts every sign-in in the default database budget, as an app does.
     const budgeted = { ...BUDGET, TIKTOK_RATE_LIMIT_STORE: 'database' };
-    const sqlite = (name: string, env = legacyEnv): Boot => ({
+    const sqlite = (name: string, env: Record<string, string> = legacyEnv): Boot => ({
       name: `sqlite-${name}`,
       database: { sqlite: name },
       env,
@@ -398,6 +461,7 @@ const main = async () => {
             ...(ONLY.has('baseline')
               ? [
                   sqlite('legacy', { ...legacyEnv, ...budgeted }),
+                  sqlite('wal', { ...legacyEnv, ...budgeted, DATABASE_SQLITE_WAL: 'true' }),
                   sqlite('refresh', { ...tiktokEnv, UP_JWT_MANAGEMENT: 'refresh', ...budgeted }),
                 ]
               : []),
@@ -407,7 +471,9 @@ const main = async () => {
         ]);
         log('bench: every Strapi process booted');
         return {
-          baseline: ONLY.has('baseline') ? await baselineScenario(fleet, proxy, log) : undefined,
+          baseline: ONLY.has('baseline')
+            ? await baselineScenario(fleet, proxy, proxyUrl, log)
+            : undefined,
           postgres: await postgresScenarios(database, fleet, log),
           rss: ONLY.has('memory') ? await memoryScenario(fleet, log) : undefined,
         };
@@ -423,8 +489,11 @@ const main = async () => {
           THROUGHPUT_HEADER,
           throughputRows('legacy', baseline.legacy),
           throughputRows('refresh', baseline.refresh),
+          throughputRows('WAL', baseline.wal),
           '',
           latencyRows(baseline.latency),
+          '',
+          latencyRows(baseline.walLatency),
           '',
         ].join('\n')
       );
@@ -452,7 +521,7 @@ const main = async () => {
     const final = !QUICK && ALL_SCENARIOS;
     const chart = await writeChart(
       final ? path.join(ROOT, 'docs') : OUT_DIR,
-      { sqlite: baseline?.legacy, postgres, memory: rss },
+      { sqlite: baseline?.legacy, sqliteWal: baseline?.wal, postgres, memory: rss },
       final
     );
     log(`Chart: ${chart.map((file) => path.relative(ROOT, file)).join(', ')}`);
