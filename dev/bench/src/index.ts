@@ -368,7 +368,7 @@ const memoryRow = (m: Memory): string =>
 
 type Log = (message: string) => void;
 
-/** SQLite, legacy and refresh mode: throughput against users/me, and latency at RTT_MS. */
+/** SQLite: legacy and refresh mode, and legacy in WAL mode, against users/me; latency at RTT_MS. */
 const baselineScenario = async (fleet: Fleet, proxy: LatencyProxy, tiktokUrl: string, log: Log) => {
   log('bench: SQLite, legacy mode throughput');
   const legacy = await throughput(fleet.get('sqlite-legacy'));
